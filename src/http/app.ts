@@ -1,0 +1,102 @@
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { Registry } from 'prom-client';
+import { isReachable, type Executor } from '../platform/db/index.js';
+import { newId } from '../platform/ids.js';
+import { loggerOptions } from '../platform/logger.js';
+import { registerAuth } from './auth.js';
+import type { HttpDeps } from './deps.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import { registerMetrics } from './metrics.js';
+import { registerPages } from './pages.js';
+import { accountRoutes } from './routes/v1/account.js';
+import { adminRoutes } from './routes/v1/admin.js';
+import { apiKeyRoutes } from './routes/v1/api-keys.js';
+import { authRoutes } from './routes/v1/auth.js';
+import { setupRoutes } from './routes/v1/setup.js';
+import { subaccountRoutes } from './routes/v1/subaccounts.js';
+import { userRoutes } from './routes/v1/users.js';
+import { validatorCompiler } from './validation.js';
+
+export interface AppOptions extends HttpDeps {
+  logLevel?: string;
+  bodyLimit?: number;
+  trustProxy?: boolean;
+  metrics: Registry;
+  metricsToken?: string | undefined;
+  version: string;
+  /** Filled with every route as it is registered (the security suite walks it). */
+  routeTable?: RouteOptions[];
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(options.logLevel ?? 'info'),
+    bodyLimit: options.bodyLimit ?? 1_048_576,
+    trustProxy: options.trustProxy ?? false,
+    requestIdHeader: 'x-request-id',
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId('req');
+    },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  if (options.routeTable) {
+    const table = options.routeTable;
+    app.addHook('onRoute', (route) => void table.push(route));
+  }
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Herald API', version: options.version, description: 'Send and receive SMS, fax, voice and email.' },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: Authorization: Bearer hrld_…' },
+          session: { type: 'apiKey', in: 'cookie', name: 'herald_session' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+
+  // Registered before the auth hook: these answer without credentials and
+  // outside the API's account scope.
+  app.get('/openapi.json', { config: { auth: { public: true } }, schema: { hide: true } }, async () => app.swagger());
+  registerAuth(app, options.db, options.sessionHours);
+  registerMetrics(app, options.metrics, options.metricsToken);
+  registerHealth(app, options.db);
+  registerPages(app);
+
+  const deps: HttpDeps = { db: options.db, publicUrl: options.publicUrl, sessionHours: options.sessionHours, secureCookies: options.secureCookies };
+  for (const routes of [setupRoutes, authRoutes, accountRoutes, userRoutes, apiKeyRoutes, subaccountRoutes, adminRoutes]) {
+    await app.register(routes(deps));
+  }
+  return app;
+}
+
+function registerHealth(app: FastifyInstance, db: Executor): void {
+  const Status = Type.Object({ status: Type.String() });
+  const pub = { auth: { public: true } } as const;
+  app.get('/healthz', { config: pub, schema: { tags: ['health'], summary: 'The process is alive', response: { 200: Status } } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', {
+    config: pub,
+    schema: { tags: ['health'], summary: 'The database is reachable', response: { 200: Status, 503: Status } },
+  }, async (_request, reply) => ((await isReachable(db)) ? { status: 'ok' } : reply.status(503).send({ status: 'database unreachable' })));
+}

@@ -1,0 +1,9 @@
+import type { Executor } from '../platform/db/index.js';
+
+/** What routes need from the process: the database and a few settings. */
+export interface HttpDeps {
+  db: Executor;
+  publicUrl: string;
+  sessionHours: number;
+  secureCookies: boolean;
+}

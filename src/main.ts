@@ -1,0 +1,106 @@
+import { Command, Option } from 'commander';
+import * as accounts from './modules/accounts/index.js';
+import * as mail from './modules/mail/index.js';
+import { ConfigError, loadConfig, publicUrl } from './platform/config.js';
+import { isAppError } from './platform/errors.js';
+import { createLogger } from './platform/logger.js';
+import { ConfigSchema, openStorage, serve, VERSION, type Config } from './serve.js';
+
+function config(): Config {
+  return loadConfig(ConfigSchema);
+}
+
+async function runUntilSignal(parts: { api: boolean; worker: boolean }): Promise<void> {
+  const cfg = config();
+  const logger = createLogger(cfg.HERALD_LOG_LEVEL);
+  const running = await serve(cfg, parts, logger);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown took over 30 s; exiting');
+      process.exit(1);
+    }, 30_000);
+    force.unref();
+    running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** Runs a short command against the database and closes everything after. */
+async function withDatabase<T>(role: string, fn: (db: Awaited<ReturnType<typeof openStorage>>['handle']['db'], cfg: Config) => Promise<T>): Promise<T> {
+  const cfg = config();
+  const logger = createLogger(process.env.HERALD_LOG_LEVEL ?? 'warn');
+  const storage = await openStorage(cfg, logger, role);
+  try {
+    return await fn(storage.handle.db, cfg);
+  } finally {
+    await storage.close();
+  }
+}
+
+const program = new Command('herald').version(VERSION).description('Herald: business messaging you run yourself');
+
+program.command('start').description('API, web and workers in one process (what npm start runs)').action(() => runUntilSignal({ api: true, worker: true }));
+program.command('api').description('The HTTP API only').action(() => runUntilSignal({ api: true, worker: false }));
+program.command('worker').description('Background workers only; run as many as you like against one database').action(() => runUntilSignal({ api: false, worker: true }));
+
+program.command('migrate').description('Apply pending database migrations and exit').action(() =>
+  withDatabase('migrate', async () => {
+    process.stdout.write('database is up to date\n');
+  }),
+);
+
+program
+  .command('create-account')
+  .description('Create an account; its owner gets a link to choose a password')
+  .requiredOption('--name <name>', 'account name')
+  .requiredOption('--email <email>', 'email of its owner')
+  .option('--owner-name <name>', 'name of its owner')
+  .option('--country <code>', 'default country for national numbers (ISO 3166-1 alpha-2)', 'BE')
+  .option('--timezone <tz>', 'IANA time zone', 'UTC')
+  .action((o: { name: string; email: string; ownerName?: string; country: string; timezone: string }) =>
+    withDatabase('cli', async (db, cfg) => {
+      const { account, owner, link } = await accounts.createAccount(
+        db,
+        { name: o.name, ownerEmail: o.email, ownerName: o.ownerName, defaultCountry: o.country, timezone: o.timezone },
+        publicUrl(cfg),
+      );
+      process.stdout.write(`account ${account.id} created; owner ${owner.email} (${owner.id})\nset-password link (also emailed, valid 7 days):\n${link}\n`);
+    }),
+  );
+
+program
+  .command('outbox')
+  .description('Show email Herald sent or keeps for sending')
+  .addOption(new Option('--status <status>', 'only this status').choices(['pending', 'sent', 'failed']))
+  .option('--limit <n>', 'how many, newest first', '20')
+  .option('--json', 'one JSON object per line')
+  .action((o: { status?: 'pending' | 'sent' | 'failed'; limit: string; json?: boolean }) =>
+    withDatabase('cli', async (db) => {
+      const limit = Number.parseInt(o.limit, 10);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new Error('--limit must be a whole number from 1 to 1000');
+      const rows = await mail.listOutbox(db, { limit, ...(o.status && { status: o.status }) });
+      for (const r of rows) {
+        if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+        else process.stdout.write(`${r.created_at.toISOString()}  ${r.status.padEnd(7)}  to ${r.to_address}\n  subject: ${r.subject}\n${r.text_body.replace(/^/gm, '    ')}\n`);
+      }
+      if (rows.length === 0) process.stdout.write('the outbox is empty\n');
+    }),
+  );
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof ConfigError) process.stderr.write(`herald: ${error.message}\n`);
+  else if (isAppError(error)) process.stderr.write(`herald: ${error.field ? `${error.field}: ` : ''}${error.publicMessage}\n`);
+  else process.stderr.write(`herald: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,67 @@
+import type { Executor } from '../../platform/db/index.js';
+import { notFound } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { findAccount, findUser, insertAccount, updateAccount, updateUser, type AccountRow, type UserRow } from './accounts.repository.js';
+import type { Principal } from './principal.js';
+import { inviteUser } from './users.js';
+import { checkCountry, checkTimezone } from './validation.js';
+
+export async function getAccount(db: Executor, principal: Principal): Promise<AccountRow> {
+  const account = await findAccount(db, principal.accountId);
+  if (!account) throw notFound('Account');
+  return account;
+}
+
+export async function updateOwnAccount(
+  db: Executor,
+  principal: Principal,
+  patch: { name?: string; defaultCountry?: string; timezone?: string },
+): Promise<AccountRow> {
+  const updated = await updateAccount(db, principal.accountId, {
+    ...(patch.name !== undefined && { name: patch.name.trim() }),
+    ...(patch.defaultCountry !== undefined && { default_country: checkCountry(patch.defaultCountry) }),
+    ...(patch.timezone !== undefined && { timezone: checkTimezone(patch.timezone) }),
+  });
+  if (!updated) throw notFound('Account');
+  return updated;
+}
+
+export async function getProfile(db: Executor, principal: Principal): Promise<{ user: UserRow; account: AccountRow }> {
+  const user = principal.userId ? await findUser(db, principal.userId) : undefined;
+  if (!user) throw notFound('User');
+  return { user, account: await getAccount(db, principal) };
+}
+
+export async function updateProfile(
+  db: Executor,
+  principal: Principal,
+  patch: { name?: string; locale?: string; timezone?: string | null },
+): Promise<UserRow> {
+  const { user } = await getProfile(db, principal);
+  if (patch.timezone) checkTimezone(patch.timezone);
+  const updated = await updateUser(db, user.id, {
+    ...(patch.name !== undefined && { name: patch.name.trim() }),
+    ...(patch.locale !== undefined && { locale: patch.locale }),
+    ...(patch.timezone !== undefined && { timezone: patch.timezone }),
+  });
+  return updated!;
+}
+
+/** For the CLI: a top-level account whose owner chooses a password through the returned link. */
+export async function createAccount(
+  db: Executor,
+  input: { name: string; ownerEmail: string; ownerName?: string; defaultCountry?: string; timezone?: string },
+  publicUrl: string,
+): Promise<{ account: AccountRow; owner: UserRow; link: string }> {
+  return db.transaction().execute(async (tx) => {
+    const account = await insertAccount(tx, {
+      id: newId('acct'),
+      name: input.name.trim(),
+      parent_id: null,
+      default_country: checkCountry(input.defaultCountry ?? 'BE'),
+      timezone: checkTimezone(input.timezone ?? 'UTC'),
+    });
+    const { user, link } = await inviteUser(tx, account.id, { email: input.ownerEmail, name: input.ownerName, role: 'owner' }, publicUrl);
+    return { account, owner: user, link };
+  });
+}

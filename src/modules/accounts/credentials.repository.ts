@@ -1,0 +1,141 @@
+import { sql, type Executor } from '../../platform/db/index.js';
+import type { ApiKeysTable, OneTimeTokensTable, SessionsTable } from '../../platform/db/schema.js';
+import type { Insertable, Selectable } from 'kysely';
+
+export type SessionRow = Selectable<SessionsTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type TokenRow = Selectable<OneTimeTokensTable>;
+
+export async function insertSession(db: Executor, row: Insertable<SessionsTable>): Promise<void> {
+  await db.insertInto('sessions').values(row).execute();
+}
+
+/** The live session for a token, its expiry slid forward by `ttlHours`. */
+export function touchSession(db: Executor, tokenHash: Buffer, ttlHours: number): Promise<SessionRow | undefined> {
+  return db
+    .updateTable('sessions')
+    .set({
+      last_seen_at: sql`now()`,
+      expires_at: sql`now() + make_interval(hours => ${ttlHours})`,
+    })
+    .where('token_hash', '=', tokenHash)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function deleteSession(db: Executor, id: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', id).execute();
+}
+
+export async function deleteUserSessions(db: Executor, userId: string, exceptId?: string): Promise<void> {
+  let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (exceptId) q = q.where('id', '!=', exceptId);
+  await q.execute();
+}
+
+export async function deleteExpiredSessions(db: Executor): Promise<number> {
+  const r = await db.deleteFrom('sessions').where('expires_at', '<=', sql<Date>`now()`).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+export async function insertApiKey(db: Executor, row: Insertable<ApiKeysTable>): Promise<ApiKeyRow> {
+  return db.insertInto('api_keys').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function listApiKeys(db: Executor, accountId: string): Promise<ApiKeyRow[]> {
+  return db.selectFrom('api_keys').selectAll().where('account_id', '=', accountId).orderBy('id').execute();
+}
+
+export function revokeApiKey(db: Executor, accountId: string, id: string): Promise<ApiKeyRow | undefined> {
+  return db
+    .updateTable('api_keys')
+    .set({ revoked_at: sql`coalesce(revoked_at, now())` })
+    .where('id', '=', id)
+    .where('account_id', '=', accountId)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** A usable key for this hash, its last use recorded at most once a minute. */
+export async function useApiKey(db: Executor, tokenHash: Buffer, ip: string | null): Promise<ApiKeyRow | undefined> {
+  const key = await db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', sql<Date>`now()`)]))
+    .executeTakeFirst();
+  if (!key) return undefined;
+  if (!key.last_used_at || Date.now() - key.last_used_at.getTime() > 60_000 || key.last_used_ip !== ip) {
+    await db
+      .updateTable('api_keys')
+      .set({ last_used_at: sql`now()`, last_used_ip: ip })
+      .where('id', '=', key.id)
+      .execute();
+  }
+  return key;
+}
+
+export async function insertToken(db: Executor, row: Insertable<OneTimeTokensTable>): Promise<void> {
+  await db.insertInto('one_time_tokens').values(row).execute();
+}
+
+/** Marks a live token used and returns it; a used, expired or unknown token gives nothing. */
+export function consumeToken(db: Executor, tokenHash: Buffer, purposes: TokenRow['purpose'][]): Promise<TokenRow | undefined> {
+  return db
+    .updateTable('one_time_tokens')
+    .set({ used_at: sql`now()` })
+    .where('token_hash', '=', tokenHash)
+    .where('purpose', 'in', purposes)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export function peekToken(db: Executor, tokenHash: Buffer): Promise<TokenRow | undefined> {
+  return db
+    .selectFrom('one_time_tokens')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+}
+
+export async function invalidateTokens(db: Executor, purpose: TokenRow['purpose'], userId: string | null): Promise<void> {
+  let q = db.updateTable('one_time_tokens').set({ used_at: sql`now()` }).where('purpose', '=', purpose).where('used_at', 'is', null);
+  q = userId === null ? q.where('user_id', 'is', null) : q.where('user_id', '=', userId);
+  await q.execute();
+}
+
+export async function throttleState(db: Executor, keys: string[]): Promise<Date | null> {
+  const rows = await db.selectFrom('login_throttle').select('blocked_until').where('key', 'in', keys).execute();
+  const until = rows.map((r) => r.blocked_until?.getTime() ?? 0).reduce((a, b) => Math.max(a, b), 0);
+  return until > Date.now() ? new Date(until) : null;
+}
+
+/**
+ * Counts a failure for each key. After `free` failures each further one blocks
+ * the key for a doubling delay capped at `maxSeconds`; failures older than a
+ * day are forgotten, so there is never a permanent lockout.
+ */
+export async function recordLoginFailure(db: Executor, keys: string[], free: number, maxSeconds: number): Promise<void> {
+  for (const key of keys) {
+    await sql`
+      insert into login_throttle as t (key, failures, last_failure_at) values (${key}, 1, now())
+      on conflict (key) do update set
+        failures = case when t.last_failure_at < now() - interval '1 day' then 1 else t.failures + 1 end,
+        last_failure_at = now(),
+        blocked_until = case
+          when (case when t.last_failure_at < now() - interval '1 day' then 1 else t.failures + 1 end) > ${free}
+          then now() + make_interval(secs => least(${maxSeconds}::float8,
+            power(2, (case when t.last_failure_at < now() - interval '1 day' then 1 else t.failures + 1 end) - ${free} - 1)))
+          else null end`.execute(db);
+  }
+}
+
+export async function clearLoginFailures(db: Executor, keys: string[]): Promise<void> {
+  await db.deleteFrom('login_throttle').where('key', 'in', keys).execute();
+}

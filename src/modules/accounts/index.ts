@@ -1,0 +1,13 @@
+export { ROLES, SCOPES, hasScope, type Principal, type Role, type Scope } from './principal.js';
+export type { AccountRow, UserRow } from './accounts.repository.js';
+export type { ApiKeyRow } from './credentials.repository.js';
+export { isSetupNeeded, issueSetupLink, isSetupTokenValid, completeSetup } from './setup.js';
+export { signIn, signOut, openSession, authenticateSession, authenticateApiKey, switchAccount } from './sessions.js';
+export { changePassword, requestPasswordReset, resetPassword, describeToken } from './password-flows.js';
+export { inviteUser, inviteUserAs, listUsers, getUser, updateUser, removeUser } from './users.js';
+export { createApiKey, listApiKeys, revokeApiKey } from './api-keys.js';
+export { createSubaccount, listSubaccounts, getSubaccount, updateSubaccount } from './subaccounts.js';
+export { getAccount, updateOwnAccount, getProfile, updateProfile, createAccount } from './account.js';
+export { deleteExpiredSessions } from './credentials.repository.js';
+export { API_KEY_PREFIX } from './tokens.js';
+export { PASSWORD_MIN, PASSWORD_MAX } from './passwords.js';

@@ -1,0 +1,122 @@
+import type { Executor } from '../../platform/db/index.js';
+import { AppError, invalid, notFound } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { enqueueEmail } from '../mail/index.js';
+import {
+  countOwners,
+  deleteUser,
+  findAccount,
+  findUserByEmail,
+  findUserInAccount,
+  insertUser,
+  listUsers as listUserRows,
+  updateUser as updateUserRow,
+  type UserRow,
+} from './accounts.repository.js';
+import { deleteUserSessions, insertToken } from './credentials.repository.js';
+import { invitationEmail } from './emails.js';
+import type { Principal, Role } from './principal.js';
+import { newOpaqueToken } from './tokens.js';
+import { checkTimezone, normaliseEmail } from './validation.js';
+
+const INVITATION_DAYS = 7;
+
+/**
+ * Creates a user without a password and emails them a link to choose one.
+ * Returns the link too, for the CLI and for installations without SMTP.
+ */
+export async function inviteUser(
+  db: Executor,
+  accountId: string,
+  input: { email: string; name?: string; role: Role },
+  publicUrl: string,
+): Promise<{ user: UserRow; link: string }> {
+  const email = normaliseEmail(input.email);
+  const account = await findAccount(db, accountId);
+  if (!account) throw notFound('Account');
+  if (await findUserByEmail(db, email)) throw new AppError('conflict', 'A user with this email exists already', { field: 'email' });
+  const { token, hash } = newOpaqueToken();
+  const user = await insertUser(db, {
+    id: newId('usr'),
+    account_id: accountId,
+    email,
+    name: input.name?.trim() ?? '',
+    role: input.role,
+    password_hash: null,
+  });
+  await insertToken(db, {
+    token_hash: hash,
+    purpose: 'invitation',
+    user_id: user.id,
+    expires_at: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
+  });
+  const link = `${publicUrl}/reset-password#token=${token}`;
+  await enqueueEmail(db, { to: email, ...invitationEmail(link, account.name), accountId });
+  return { user, link };
+}
+
+/** Inviting from the API: only an owner may invite another owner. */
+export function inviteUserAs(
+  db: Executor,
+  principal: Principal,
+  input: { email: string; name?: string; role: Role },
+  publicUrl: string,
+): Promise<{ user: UserRow; link: string }> {
+  if (input.role === 'owner' && principal.role !== 'owner') {
+    throw new AppError('forbidden', 'Only an owner can invite an owner', { field: 'role' });
+  }
+  return inviteUser(db, principal.accountId, input, publicUrl);
+}
+
+export function listUsers(db: Executor, principal: Principal): Promise<UserRow[]> {
+  return listUserRows(db, principal.accountId);
+}
+
+export async function getUser(db: Executor, principal: Principal, id: string): Promise<UserRow> {
+  const user = await findUserInAccount(db, principal.accountId, id);
+  if (!user) throw notFound('User');
+  return user;
+}
+
+export interface UserPatch {
+  name?: string;
+  role?: Role;
+  locale?: string;
+  timezone?: string | null;
+  disabled?: boolean;
+}
+
+/** Owners and admins change others; only an owner grants or takes owner; an account keeps one owner. */
+export async function updateUser(db: Executor, principal: Principal, id: string, patch: UserPatch): Promise<UserRow> {
+  return db.transaction().execute(async (tx) => {
+    const user = await getUser(tx, principal, id);
+    const touchesOwner = patch.role !== undefined && (patch.role === 'owner' || user.role === 'owner');
+    if (touchesOwner && principal.role !== 'owner') throw new AppError('forbidden', 'Only an owner can grant or remove the owner role', { field: 'role' });
+    const demotes = (patch.role !== undefined && patch.role !== 'owner') || patch.disabled === true;
+    if (user.role === 'owner' && demotes && (await countOwners(tx, user.account_id)) <= 1) {
+      throw new AppError('conflict', 'An account needs at least one active owner', { field: patch.role ? 'role' : 'disabled' });
+    }
+    if (patch.timezone) checkTimezone(patch.timezone);
+    const updated = await updateUserRow(tx, user.id, {
+      ...(patch.name !== undefined && { name: patch.name.trim() }),
+      ...(patch.role !== undefined && { role: patch.role }),
+      ...(patch.locale !== undefined && { locale: patch.locale }),
+      ...(patch.timezone !== undefined && { timezone: patch.timezone }),
+      ...(patch.disabled !== undefined && { disabled_at: patch.disabled ? (user.disabled_at ?? new Date()) : null }),
+    });
+    if (patch.disabled) await deleteUserSessions(tx, user.id);
+    return updated!;
+  });
+}
+
+export async function removeUser(db: Executor, principal: Principal, id: string): Promise<void> {
+  if (id === principal.userId) throw invalid('id', 'You cannot remove yourself; ask another owner or admin');
+  await db.transaction().execute(async (tx) => {
+    const user = await getUser(tx, principal, id);
+    if (user.role === 'owner' && principal.role !== 'owner') throw new AppError('forbidden', 'Only an owner can remove an owner');
+    if (user.role === 'owner' && (await countOwners(tx, user.account_id)) <= 1) {
+      throw new AppError('conflict', 'An account needs at least one active owner');
+    }
+    await deleteUser(tx, user.id);
+  });
+}

@@ -1,0 +1,69 @@
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from 'kysely';
+import { migrations } from '../../../migrations/index.js';
+import type { Database } from './schema.js';
+import type { Logger } from '../logger.js';
+
+export type { Database } from './schema.js';
+export { sql };
+
+/**
+ * What every use case and repository takes first: the pool-backed Kysely or
+ * an open transaction. The caller decides what commits together.
+ */
+export type Executor = Kysely<Database>;
+export type Tx = Transaction<Database>;
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+// bigint and numeric come back as strings unless told otherwise; keep ids of
+// count(*) and sums exact by parsing int8 only where callers ask.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
+
+export function openDatabase(url: string, options: { poolSize?: number; logger?: Logger; applicationName?: string } = {}): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    application_name: options.applicationName ?? 'herald',
+    connectionTimeoutMillis: 5_000,
+  });
+  // An idle client losing its server must not crash the process.
+  pool.on('error', (error) => options.logger?.warn({ err: error }, 'database connection lost'));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  let closed = false;
+  return {
+    db,
+    pool,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}
+
+/** Applies every pending migration; safe when several processes start at once. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'herald_migrations',
+    migrationLockTableName: 'herald_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export async function isReachable(db: Kysely<Database>): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}

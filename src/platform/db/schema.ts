@@ -1,0 +1,105 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * The tables as Kysely sees them. Repositories are the only code that uses
+ * these names; everything else goes through module use cases.
+ */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Bigint = ColumnType<string, bigint | number | string, bigint | number | string>;
+
+export interface AccountsTable {
+  id: string;
+  name: string;
+  parent_id: string | null;
+  is_operator: Generated<boolean>;
+  default_country: Generated<string>;
+  timezone: Generated<string>;
+  spending_limit_minor: Bigint | null;
+  created_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: string;
+  account_id: string;
+  email: string;
+  name: Generated<string>;
+  role: 'owner' | 'admin' | 'member';
+  password_hash: string | null;
+  locale: Generated<string>;
+  timezone: string | null;
+  mobile: string | null;
+  created_at: Timestamp;
+  password_changed_at: NullableTimestamp;
+  disabled_at: NullableTimestamp;
+}
+
+export interface SessionsTable {
+  id: string;
+  token_hash: Buffer;
+  user_id: string;
+  account_id: string;
+  csrf_token: string;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  account_id: string;
+  name: string;
+  prefix: string;
+  token_hash: Buffer;
+  scopes: string[];
+  created_by: string | null;
+  created_at: Timestamp;
+  expires_at: NullableTimestamp;
+  last_used_at: NullableTimestamp;
+  last_used_ip: string | null;
+  revoked_at: NullableTimestamp;
+}
+
+export interface OneTimeTokensTable {
+  token_hash: Buffer;
+  purpose: 'setup' | 'password_reset' | 'invitation';
+  user_id: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: Generated<number>;
+  last_failure_at: Timestamp;
+  blocked_until: NullableTimestamp;
+}
+
+export interface EmailOutboxTable {
+  id: string;
+  account_id: string | null;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  status: Generated<'pending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  locked_until: NullableTimestamp;
+  last_error: string | null;
+  created_at: Timestamp;
+  sent_at: NullableTimestamp;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  one_time_tokens: OneTimeTokensTable;
+  login_throttle: LoginThrottleTable;
+  email_outbox: EmailOutboxTable;
+}

@@ -1,0 +1,30 @@
+import { randomBytes, createHash } from 'node:crypto';
+
+/** Id kinds, so that an id says what it points at (`acct_…`, `usr_…`). */
+export type IdPrefix = 'acct' | 'usr' | 'ses' | 'key' | 'mail' | 'req';
+
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZabcdefghijkmnopqrstuvwxyz';
+
+function encode(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += ALPHABET[b % ALPHABET.length];
+  return out;
+}
+
+/**
+ * A time-ordered id: 48 bits of milliseconds then 80 random bits, so that ids
+ * sort by creation in indexes and cursors, as ULIDs do.
+ */
+export function newId(prefix: IdPrefix): string {
+  const time = Date.now().toString(36).padStart(9, '0');
+  return `${prefix}_${time}${encode(randomBytes(14))}`;
+}
+
+/** A secret of `bytes` random bytes, URL-safe. 16 bytes = 128 bits. */
+export function newSecret(bytes = 24): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+export function sha256(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}

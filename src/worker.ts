@@ -1,0 +1,58 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Executor } from './platform/db/index.js';
+import type { Logger } from './platform/logger.js';
+import * as accounts from './modules/accounts/index.js';
+import * as mail from './modules/mail/index.js';
+
+export interface Worker {
+  stop(): Promise<void>;
+}
+
+interface Loop {
+  name: string;
+  everyMs: number;
+  /** Returns true when it did work, so that the loop goes again at once. */
+  run(): Promise<boolean>;
+}
+
+/**
+ * Background work of one process. Every loop claims its rows with SKIP LOCKED
+ * or is idempotent, so any number of workers can share one database.
+ */
+export function startWorker(options: { db: Executor; logger: Logger; mail: mail.MailConfig; mailDomain: string }): Worker {
+  const { db, logger } = options;
+  const abort = new AbortController();
+  const transport = options.mail.HERALD_SMTP_URL ? mail.createSmtpTransport(options.mail.HERALD_SMTP_URL, options.mail.HERALD_MAIL_FROM) : null;
+  if (!transport) logger.info('no HERALD_SMTP_URL: email stays in the outbox (herald outbox, GET /v1/admin/outbox)');
+
+  const loops: Loop[] = [
+    ...(transport
+      ? [{ name: 'mail.deliver', everyMs: 1000, run: async () => (await mail.deliverDueEmails(db, transport, { domain: options.mailDomain })) > 0 }]
+      : []),
+    { name: 'accounts.expire-sessions', everyMs: 3600_000, run: async () => (await accounts.deleteExpiredSessions(db)) > 0 && false },
+  ];
+
+  const running = loops.map(async (loop) => {
+    let failures = 0;
+    while (!abort.signal.aborted) {
+      let again = false;
+      try {
+        again = await loop.run();
+        failures = 0;
+      } catch (error) {
+        failures++;
+        logger.warn({ err: error, loop: loop.name }, 'background job failed; retrying');
+      }
+      const wait = again ? 0 : failures > 0 ? Math.min(30_000, 1000 * 2 ** failures) : loop.everyMs;
+      await sleep(wait, undefined, { signal: abort.signal }).catch(() => undefined);
+    }
+  });
+
+  return {
+    async stop() {
+      abort.abort();
+      await Promise.all(running);
+      transport?.close();
+    },
+  };
+}

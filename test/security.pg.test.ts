@@ -1,0 +1,161 @@
+import Fastify, { type RouteOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as accounts from '../src/modules/accounts/index.js';
+import { registerAuth } from '../src/http/auth.js';
+import { createTestApp, json, type Caller, type TestApp } from './helpers/app.js';
+import { activate, createKey, createOwner, createSubaccountOwner, uniqueEmail, type TestUser } from './helpers/factories.js';
+
+/**
+ * The shared security suite: it walks every registered route, so a route
+ * added later is covered without anyone remembering to. Public routes must be
+ * listed here on purpose; routes with ids need a fixture below.
+ */
+const PUBLIC = new Set([
+  'GET /',
+  'GET /setup',
+  'GET /reset-password',
+  'GET /healthz',
+  'GET /readyz',
+  'GET /metrics',
+  'GET /openapi.json',
+  'GET /v1/setup',
+  'POST /v1/setup',
+  'POST /v1/auth/sign-in',
+  'POST /v1/auth/forgot-password',
+  'POST /v1/auth/token-info',
+  'POST /v1/auth/reset-password',
+]);
+
+interface World {
+  a: TestUser;
+  b: TestUser;
+  bChild: TestUser;
+  bUserId: string;
+  bKeyId: string;
+  bChildAccountId: string;
+  bIds: string[];
+}
+
+/** For each route with path parameters: a valid request aimed at account B's resources. */
+const FIXTURES: Record<string, (w: World) => { params: Record<string, string>; body?: unknown }> = {
+  'GET /v1/users/:id': (w) => ({ params: { id: w.bUserId } }),
+  'PATCH /v1/users/:id': (w) => ({ params: { id: w.bUserId }, body: { name: 'x' } }),
+  'DELETE /v1/users/:id': (w) => ({ params: { id: w.bUserId } }),
+  'DELETE /v1/api-keys/:id': (w) => ({ params: { id: w.bKeyId } }),
+  'GET /v1/subaccounts/:id': (w) => ({ params: { id: w.bChildAccountId } }),
+  'PATCH /v1/subaccounts/:id': (w) => ({ params: { id: w.bChildAccountId }, body: { name: 'x' } }),
+};
+
+const isDocs = (url: string) => url === '/docs' || url.startsWith('/docs/');
+const fill = (url: string, params: Record<string, string>) => url.replace(/:(\w+)/g, (_, k: string) => params[k] ?? `missing-${k}`);
+
+describe('security suite', () => {
+  let t: TestApp;
+  const routes: RouteOptions[] = [];
+  let w: World;
+
+  beforeAll(async () => {
+    t = await createTestApp({ routeTable: routes });
+    const a = await createOwner(t.app, t.db, 'Tenant A');
+    const b = await createOwner(t.app, t.db, 'Tenant B');
+    const bChild = await createSubaccountOwner(t.app, b, 'Tenant B child');
+    const invited = await t.app.inject({ method: 'POST', url: '/v1/users', ...b.caller, payload: { email: uniqueEmail('b2'), role: 'member' } });
+    const bKey = await createKey(t.app, b, ['account:read']);
+    const bIds = [b.accountId, b.userId, json(invited).user.id, bKey.id];
+    w = { a, b, bChild, bUserId: json(invited).user.id, bKeyId: bKey.id, bChildAccountId: bChild.accountId, bIds };
+  });
+  afterAll(() => t.close());
+
+  const apiRoutes = () =>
+    routes
+      .filter((r) => !isDocs(r.url))
+      .flatMap((r) => (Array.isArray(r.method) ? r.method : [r.method]).filter((m) => m !== 'HEAD').map((m) => ({ method: m, route: r })));
+
+  it('finds the routes it checks', () => {
+    expect(apiRoutes().length).toBeGreaterThan(20);
+  });
+
+  it('refuses to start with a route that declares no auth requirement', async () => {
+    const app = Fastify();
+    registerAuth(app, t.db, 1);
+    expect(() => app.get('/v1/forgotten', async () => 'open')).toThrow(/declares no auth requirement/);
+    await app.close();
+  });
+
+  it('lists every public route on purpose', () => {
+    const open = apiRoutes()
+      .filter(({ route }) => 'public' in (route.config as { auth: object }).auth)
+      .map(({ method, route }) => `${method} ${route.url}`);
+    expect(open.sort()).toEqual([...PUBLIC].sort());
+  });
+
+  it('answers 401 to every non-public route without credentials or with a bad key', async () => {
+    for (const { method, route } of apiRoutes()) {
+      if (PUBLIC.has(`${method} ${route.url}`)) continue;
+      const url = fill(route.url, { id: 'acct_nothing' });
+      for (const headers of [{}, { authorization: 'Bearer hrld_not-a-real-key' }, { cookie: 'herald_session=forged' }]) {
+        const res = await t.app.inject({ method: method as 'GET', url, headers });
+        expect(res.statusCode, `${method} ${route.url} ${JSON.stringify(headers)}`).toBe(401);
+        expect(json(res).error.code).toBe('unauthenticated');
+      }
+    }
+  });
+
+  it('answers 404 to every route given another account\'s ids, and to a subaccount given its parent\'s', async () => {
+    const withParams = apiRoutes().filter(({ route }) => route.url.includes(':'));
+    expect(withParams.length).toBeGreaterThan(0);
+    for (const { method, route } of withParams) {
+      const key = `${method} ${route.url}`;
+      const fixture = FIXTURES[key];
+      expect(fixture, `add a fixture for ${key} to the security suite`).toBeDefined();
+      const { params, body } = fixture!(w);
+      for (const [who, caller] of [['other tenant', w.a.caller], ['subaccount of B', w.bChild.caller]] as [string, Caller][]) {
+        const res = await t.app.inject({ method: method as 'GET', url: fill(route.url, params), ...caller, ...(body !== undefined && { payload: body as object }) });
+        expect(res.statusCode, `${key} as ${who}: ${res.body}`).toBe(404);
+      }
+    }
+  });
+
+  it('never shows account B\'s ids in another tenant\'s or B\'s subaccount\'s answers', async () => {
+    const reads = apiRoutes().filter(({ method, route }) => method === 'GET' && !route.url.includes(':') && !PUBLIC.has(`GET ${route.url}`));
+    for (const { route } of reads) {
+      for (const caller of [w.a.caller, w.bChild.caller]) {
+        const res = await t.app.inject({ method: 'GET', url: route.url, ...caller });
+        expect(res.statusCode, `GET ${route.url}: ${res.body}`).toBeLessThan(500);
+        for (const id of w.bIds) expect(res.body, `GET ${route.url} leaks ${id}`).not.toContain(id);
+      }
+    }
+  });
+
+  it('does not let a subaccount switch into its parent or a tenant into another', async () => {
+    for (const [caller, target] of [[w.bChild.caller, w.b.accountId], [w.a.caller, w.b.accountId], [w.a.caller, w.bChild.accountId]] as const) {
+      const res = await t.app.inject({ method: 'GET', url: '/v1/account', headers: { ...caller.headers, 'herald-account': target } });
+      expect(res.statusCode).toBe(404);
+    }
+  });
+
+  it('keeps operator routes to the installation\'s own administrators', async () => {
+    const operatorRoutes = apiRoutes().filter(({ route }) => (route.config as { auth: { scope?: string } }).auth.scope === 'operator');
+    expect(operatorRoutes.length).toBeGreaterThan(0);
+    for (const { method, route } of operatorRoutes) {
+      const res = await t.app.inject({ method: method as 'GET', url: route.url, ...w.a.caller });
+      expect(res.statusCode, `${method} ${route.url}`).toBe(403);
+    }
+  });
+
+  it('refuses API keys in the URL', async () => {
+    const key = await createKey(t.app, w.a, ['account:read']);
+    const res = await t.app.inject({ method: 'GET', url: `/v1/account?api_key=${key.secret}` });
+    expect(res.statusCode).toBe(400);
+    expect(json(res).error.field).toBe('query');
+  });
+
+  it('ties a new account to nothing but the authenticated principal', async () => {
+    // The account acted on never comes from the body: a stray account_id is an unknown field.
+    const res = await t.app.inject({ method: 'PATCH', url: '/v1/account', ...w.a.caller, payload: { name: 'x', account_id: w.b.accountId } });
+    expect(res.statusCode).toBe(400);
+    expect(json(res).error.field).toBe('account_id');
+    const b = await accounts.getAccount(t.db, { accountId: w.b.accountId } as accounts.Principal);
+    expect(b.name).toBe('Tenant B');
+  });
+});
