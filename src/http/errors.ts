@@ -74,7 +74,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return reply.status(415).send(body(request, 'unsupported_media_type', 'Send the body as application/json', 'body'));
   }
-  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (error.statusCode === 400 && error instanceof SyntaxError)) {
+  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
     return reply.status(400).send(body(request, 'malformed_json', `The body is not valid JSON: ${error.message}`, 'body'));
   }
   if (isDatabaseDown(error)) {

@@ -68,7 +68,7 @@ export function loadConfig<S extends TObject>(schema: S, env: Source = process.e
     if (known.has(key)) input[key] = value;
     else if (key.startsWith('HERALD_') && key !== 'HERALD_CONFIG_FILE') problems.push(`${key}: unknown setting`);
   }
-  const converted = Value.Convert(schema, Value.Default(schema, input)) as Record<string, unknown>;
+  const converted = Value.Convert(schema, Value.Default(schema, { ...input })) as Record<string, unknown>;
   for (const error of Value.Errors(schema, converted)) {
     const key = error.path.replace(/^\//, '') || '(root)';
     const description = (schema.properties[key] as { description?: string } | undefined)?.description;

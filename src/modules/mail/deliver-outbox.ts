@@ -8,7 +8,11 @@ export interface MailTransport {
 }
 
 export function createSmtpTransport(url: string, from: string): MailTransport {
-  const transporter = nodemailer.createTransport(url);
+  // A pooled transport keeps connections open between the emails of a batch
+  // (nodemailer takes the pool settings from the URL's query).
+  const pooled = new URL(url);
+  if (!pooled.searchParams.has('pool')) pooled.searchParams.set('pool', 'true');
+  const transporter = nodemailer.createTransport(pooled.toString());
   return {
     async send(email) {
       await transporter.sendMail({ from, ...email, disableFileAccess: true, disableUrlAccess: true });
