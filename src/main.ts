@@ -3,6 +3,7 @@ import * as accounts from './modules/accounts/index.js';
 import * as mail from './modules/mail/index.js';
 import { ConfigError, loadConfig, publicUrl } from './platform/config.js';
 import { isAppError } from './platform/errors.js';
+import { runSmscSimulatorCli } from './simulators/smsc/index.js';
 import { createLogger } from './platform/logger.js';
 import { ConfigSchema, openStorage, serve, VERSION, type Config } from './serve.js';
 
@@ -97,6 +98,16 @@ program
       if (rows.length === 0) process.stdout.write('the outbox is empty\n');
     }),
   );
+
+program
+  .command('smsc-sim')
+  .description('An SMPP SMS centre simulator, for trying Herald without an operator (--help for its options)')
+  .helpOption(false)
+  .allowUnknownOption()
+  .argument('[options...]')
+  .action(async (args: string[]) => {
+    await runSmscSimulatorCli(args);
+  });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) process.stderr.write(`herald: ${error.message}\n`);
