@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import pg from 'pg';
 import { openDatabase, migrateToLatest } from '../../src/platform/db/index.js';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/platform/db/embedded.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/platform/db/embedded/index.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

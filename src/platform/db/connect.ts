@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Logger } from '../logger.js';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded/index.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './index.js';
 
 export interface Storage {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './index.js';
+import { isAlive, processInfo, signal } from './processes.js';
 
-const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const modulePath = fileURLToPath(new URL('./embedded.ts', import.meta.url));
+const projectRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const modulePath = fileURLToPath(new URL('./index.ts', import.meta.url));
 const TIMEOUT = 60_000;
 
 // Every test registers its directories and handles; afterEach stops whatever is
@@ -34,18 +35,12 @@ async function start(dataDir: string): Promise<EmbeddedPostgres> {
 
 afterEach(async () => {
   for (const handle of handles.splice(0)) await handle.stop().catch(() => undefined);
-  for (const pid of extraPids.splice(0)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
+  for (const pid of extraPids.splice(0)) signal(pid, 'SIGKILL');
   for (const dir of dirs.splice(0)) {
     const pid = await postmasterPid(dir).catch(() => undefined);
-    if (pid !== undefined && (await alive(pid))) {
+    if (pid !== undefined && (await isAlive(pid))) {
       process.kill(pid, 'SIGINT');
-      await until(async () => !(await alive(pid)), 20_000);
+      await until(async () => !(await isAlive(pid)), 20_000);
     }
     await rm(dir, { recursive: true, force: true });
   }
@@ -54,25 +49,6 @@ afterEach(async () => {
 async function postmasterPid(dataDir: string): Promise<number> {
   const text = await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8');
   return Number(text.split('\n')[0]);
-}
-
-async function procState(pid: number): Promise<{ state: string; ppid: number } | undefined> {
-  try {
-    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0] ?? '', ppid: Number(fields[1]) };
-  } catch {
-    return undefined;
-  }
-}
-
-async function alive(pid: number): Promise<boolean> {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  return (await procState(pid))?.state !== 'Z';
 }
 
 async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
@@ -128,7 +104,7 @@ describe('startEmbeddedPostgres', () => {
       await server.stop();
       await server.stop(); // idempotent
       expect(await accepts(server.port)).toBe(false);
-      expect(await alive(pid)).toBe(false);
+      expect(await isAlive(pid)).toBe(false);
     },
     TIMEOUT,
   );
@@ -189,12 +165,12 @@ describe('startEmbeddedPostgres', () => {
       await query(reported.url, 'insert into survivors values (42)');
 
       const orphan = await postmasterPid(dir);
-      expect((await procState(orphan))?.ppid).toBe(child.pid);
+      expect((await processInfo(orphan))?.ppid).toBe(child.pid);
       const exited = once(child, 'exit');
       child.kill('SIGKILL');
       await exited;
-      await until(async () => (await procState(orphan))?.ppid !== child.pid, 5_000);
-      expect(await alive(orphan)).toBe(true);
+      await until(async () => (await processInfo(orphan))?.ppid !== child.pid, 5_000);
+      expect(await isAlive(orphan)).toBe(true);
 
       const adopted = await start(dir);
       expect(adopted.owned).toBe(true);
@@ -202,7 +178,7 @@ describe('startEmbeddedPostgres', () => {
       expect(await query(adopted.url('postgres'), 'select n from survivors')).toEqual([{ n: 42 }]);
 
       await adopted.stop();
-      expect(await alive(orphan)).toBe(false);
+      expect(await isAlive(orphan)).toBe(false);
       expect(await accepts(adopted.port)).toBe(false);
     },
     TIMEOUT,
@@ -239,7 +215,7 @@ describe('startEmbeddedPostgres', () => {
       await query(first.url('postgres'), 'insert into crash values (7)');
       const pid = await postmasterPid(dir);
       process.kill(pid, 'SIGKILL');
-      await until(async () => !(await alive(pid)), 10_000);
+      await until(async () => !(await isAlive(pid)), 10_000);
       await first.stop(); // its server is already gone: returns without hanging
 
       const second = await start(dir);
@@ -260,7 +236,7 @@ describe('startEmbeddedPostgres', () => {
       // A live process of the postgres user with the recorded pid would make
       // PostgreSQL itself refuse to start ("lock file already exists").
       const asRoot = process.getuid?.() === 0;
-      const ids = asRoot ? await postgresIds() : {};
+      const ids = asRoot ? postgresIds() : {};
       const squatter = spawn('sleep', ['60'], { ...ids, stdio: 'ignore' });
       extraPids.push(squatter.pid!);
       await writeFile(
@@ -271,21 +247,14 @@ describe('startEmbeddedPostgres', () => {
       const second = await start(dir);
       expect(second.owned).toBe(true);
       expect(await query(second.url('postgres'), 'select 1 as one')).toEqual([{ one: 1 }]);
-      expect(await alive(squatter.pid!)).toBe(true);
+      expect(await isAlive(squatter.pid!)).toBe(true);
       await second.stop();
     },
     TIMEOUT,
   );
 });
 
-async function postgresIds(): Promise<{ uid: number; gid: number }> {
-  const id = (flag: string) =>
-    new Promise<number>((resolve, reject) => {
-      const child = spawn('id', [flag, 'postgres'], { stdio: ['ignore', 'pipe', 'ignore'] });
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      child.once('error', reject);
-      child.once('exit', () => resolve(Number(out.trim())));
-    });
-  return { uid: await id('-u'), gid: await id('-g') };
+function postgresIds(): { uid: number; gid: number } {
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }));
+  return { uid: id('-u'), gid: id('-g') };
 }
