@@ -1,7 +1,13 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_foundation.js';
+import * as m0002 from './0002_ledger.js';
+import * as m0003 from './0003_ledger_partial.js';
+import * as m0004 from './0004_messages.js';
 
 /** Forward-only, in order. A released migration is never edited: add the next one. */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
+  '0002_ledger': m0002,
+  '0003_ledger_partial': m0003,
+  '0004_messages': m0004,
 };

@@ -3,6 +3,11 @@ import { Registry } from 'prom-client';
 import { buildApp } from './http/app.js';
 import * as accounts from './modules/accounts/index.js';
 import { MailConfigSchema } from './modules/mail/index.js';
+import { SmsConfigSchema, smppUrlToConfig } from './modules/messages/index.js';
+import * as routing from './modules/routing/index.js';
+import { ConnectorPool } from './connector-pool.js';
+import { startSmscSimulator, type SmscSimulator } from './simulators/smsc/index.js';
+import type { Executor } from './platform/db/index.js';
 import { joinConfig, loadConfig, PlatformConfigSchema, publicUrl } from './platform/config.js';
 import { connectStorage, type Storage } from './platform/db/connect.js';
 import { createLogger, type Logger } from './platform/logger.js';
@@ -12,6 +17,7 @@ import { Type } from '@sinclair/typebox';
 export const ConfigSchema = joinConfig(
   PlatformConfigSchema,
   MailConfigSchema,
+  SmsConfigSchema,
   Type.Object({ HERALD_METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'Bearer token /metrics asks for; unset = open' })) }),
 );
 export type Config = ReturnType<typeof loadConfig<typeof ConfigSchema>>;
@@ -39,6 +45,8 @@ export async function serve(config: Config, parts: { api: boolean; worker: boole
   const db = storage.handle.db;
   const url = publicUrl(config);
   let worker: Worker | undefined;
+  let pool: ConnectorPool | undefined;
+  let simulator: SmscSimulator | null = null;
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   try {
     if (parts.api) {
@@ -47,6 +55,7 @@ export async function serve(config: Config, parts: { api: boolean; worker: boole
         publicUrl: url,
         sessionHours: config.HERALD_SESSION_HOURS,
         secureCookies: url.startsWith('https://'),
+        defaultSender: config.HERALD_SMS_DEFAULT_SENDER,
         logLevel: config.HERALD_LOG_LEVEL,
         bodyLimit: config.HERALD_BODY_LIMIT,
         trustProxy: config.HERALD_TRUST_PROXY,
@@ -59,10 +68,15 @@ export async function serve(config: Config, parts: { api: boolean; worker: boole
       if (link) printSetupLink(link);
     }
     if (parts.worker) {
-      worker = startWorker({ db, logger, mail: config, mailDomain: new URL(url).hostname });
+      simulator = await setUpSmsConnectors(config, db, logger);
+      pool = new ConnectorPool(db, logger);
+      await pool.refresh();
+      worker = startWorker({ db, logger, mail: config, mailDomain: new URL(url).hostname, sms: pool });
     }
   } catch (error) {
     await app?.close();
+    await pool?.stop();
+    await simulator?.close();
     await storage.close();
     throw error;
   }
@@ -73,6 +87,8 @@ export async function serve(config: Config, parts: { api: boolean; worker: boole
       // background loops, then the pool and the embedded server.
       await app?.close();
       await worker?.stop();
+      await pool?.stop();
+      await simulator?.close();
       await storage.close();
     },
   };
@@ -81,4 +97,25 @@ export async function serve(config: Config, parts: { api: boolean; worker: boole
 function printSetupLink(link: string): void {
   const line = '-'.repeat(Math.min(100, link.length + 4));
   process.stdout.write(`\n${line}\n  Herald has no users yet. Open this one-time link to create the first owner:\n\n  ${link}\n\n  (valid 24 hours; restarting Herald prints a new one)\n${line}\n\n`);
+}
+
+/**
+ * The connector named by HERALD_SMPP_URL, or on the embedded defaults an SMS
+ * centre simulator in this process, so that a first `npm start` sends over
+ * real SMPP somewhere.
+ */
+async function setUpSmsConnectors(config: Config, db: Executor, logger: Logger): Promise<SmscSimulator | null> {
+  if (config.HERALD_SMPP_URL) {
+    await routing.ensureDefaultConnector(db, { id: 'default', provider: 'sms-smpp', config: smppUrlToConfig(config.HERALD_SMPP_URL) });
+  }
+  const simulate = config.HERALD_SMSC_SIMULATOR === 'on' || (config.HERALD_SMSC_SIMULATOR === 'auto' && !config.DATABASE_URL && !config.HERALD_SMPP_URL);
+  if (!simulate) return null;
+  const simulator = await startSmscSimulator({ port: 0, keepSubmits: false, systemId: 'herald', password: 'simulate' });
+  await routing.ensureDefaultConnector(db, {
+    id: 'simulator',
+    provider: 'sms-smpp',
+    config: { host: '127.0.0.1', port: simulator.port, systemId: 'herald', password: 'simulate', binds: 2, window: 100, ratePerSecond: 0 },
+  });
+  logger.info({ port: simulator.port }, 'SMS centre simulator running; SMS go to it (set HERALD_SMPP_URL for a real one)');
+  return simulator;
 }

@@ -3,6 +3,9 @@ import type { Executor } from './platform/db/index.js';
 import type { Logger } from './platform/logger.js';
 import * as accounts from './modules/accounts/index.js';
 import * as mail from './modules/mail/index.js';
+import * as ledger from './modules/ledger/index.js';
+import * as messages from './modules/messages/index.js';
+import type { ConnectorPool } from './connector-pool.js';
 
 export interface Worker {
   stop(): Promise<void>;
@@ -19,7 +22,7 @@ interface Loop {
  * Background work of one process. Every loop claims its rows with SKIP LOCKED
  * or is idempotent, so any number of workers can share one database.
  */
-export function startWorker(options: { db: Executor; logger: Logger; mail: mail.MailConfig; mailDomain: string }): Worker {
+export function startWorker(options: { db: Executor; logger: Logger; mail: mail.MailConfig; mailDomain: string; sms?: ConnectorPool }): Worker {
   const { db, logger } = options;
   const abort = new AbortController();
   const transport = options.mail.HERALD_SMTP_URL ? mail.createSmtpTransport(options.mail.HERALD_SMTP_URL, options.mail.HERALD_MAIL_FROM) : null;
@@ -30,6 +33,9 @@ export function startWorker(options: { db: Executor; logger: Logger; mail: mail.
       ? [{ name: 'mail.deliver', everyMs: 1000, run: async () => (await mail.deliverDueEmails(db, transport, { domain: options.mailDomain })) > 0 }]
       : []),
     { name: 'accounts.expire-sessions', everyMs: 3600_000, run: async () => (await accounts.deleteExpiredSessions(db)) > 0 && false },
+    { name: 'messages.expire-idempotency-keys', everyMs: 3600_000, run: async () => (await messages.deleteOldIdempotencyKeys(db)) > 0 && false },
+    { name: 'ledger.roll-quota-periods', everyMs: 600_000, run: async () => (await ledger.rollQuotaPeriods(db), false) },
+    ...(options.sms ? smsLoops(db, options.sms) : []),
   ];
 
   const running = loops.map(async (loop) => {
@@ -55,4 +61,13 @@ export function startWorker(options: { db: Executor; logger: Logger; mail: mail.
       transport?.close();
     },
   };
+}
+
+function smsLoops(db: Executor, pool: ConnectorPool): Loop[] {
+  return [
+    { name: 'messages.dispatch', everyMs: 50, run: async () => (await messages.dispatchDueParts(db, pool)) > 0 },
+    { name: 'messages.recover-leases', everyMs: 5000, run: async () => (await messages.recoverExpiredLeases(db)) > 0 },
+    { name: 'messages.reconcile-receipts', everyMs: 2000, run: async () => (await messages.reconcileParkedReceipts(db)) > 0 },
+    { name: 'connectors.refresh', everyMs: 10_000, run: async () => (await pool.refresh(), false) },
+  ];
 }

@@ -4,6 +4,7 @@ import * as accounts from '../src/modules/accounts/index.js';
 import { registerAuth } from '../src/http/auth.js';
 import { createTestApp, json, type Caller, type TestApp } from './helpers/app.js';
 import { activate, createKey, createOwner, createSubaccountOwner, uniqueEmail, type TestUser } from './helpers/factories.js';
+import { fund } from './helpers/sms-world.js';
 
 /**
  * The shared security suite: it walks every registered route, so a route
@@ -27,6 +28,7 @@ const PUBLIC = new Set([
 ]);
 
 interface World {
+  bMessageId: string;
   a: TestUser;
   b: TestUser;
   bChild: TestUser;
@@ -44,6 +46,13 @@ const FIXTURES: Record<string, (w: World) => { params: Record<string, string>; b
   'DELETE /v1/api-keys/:id': (w) => ({ params: { id: w.bKeyId } }),
   'GET /v1/subaccounts/:id': (w) => ({ params: { id: w.bChildAccountId } }),
   'PATCH /v1/subaccounts/:id': (w) => ({ params: { id: w.bChildAccountId }, body: { name: 'x' } }),
+  'GET /v1/messages/:id': (w) => ({ params: { id: w.bMessageId } }),
+  'DELETE /v1/messages/:id': (w) => ({ params: { id: w.bMessageId } }),
+  'POST /v1/admin/accounts/:id/top-up': (w) => ({ params: { id: w.b.accountId }, body: { amount: 100 } }),
+  'PUT /v1/admin/accounts/:id/plan': (w) => ({ params: { id: w.b.accountId }, body: { monthly_quota: 100 } }),
+  'PUT /v1/admin/connectors/:connector': () => ({ params: { connector: 'stolen' }, body: { provider: 'sms-smpp', config: {} } }),
+  'DELETE /v1/admin/connectors/:connector': () => ({ params: { connector: 'stolen' } }),
+  'PUT /v1/admin/prices/:country': () => ({ params: { country: 'BE' }, body: { price: 0 } }),
 };
 
 const isDocs = (url: string) => url === '/docs' || url.startsWith('/docs/');
@@ -61,8 +70,11 @@ describe('security suite', () => {
     const bChild = await createSubaccountOwner(t.app, b, 'Tenant B child');
     const invited = await t.app.inject({ method: 'POST', url: '/v1/users', ...b.caller, payload: { email: uniqueEmail('b2'), role: 'member' } });
     const bKey = await createKey(t.app, b, ['account:read']);
-    const bIds = [b.accountId, b.userId, json(invited).user.id, bKey.id];
-    w = { a, b, bChild, bUserId: json(invited).user.id, bKeyId: bKey.id, bChildAccountId: bChild.accountId, bIds };
+    await fund(t, b.accountId, 1000n);
+    const bMessage = json(await t.app.inject({ method: 'POST', url: '/v1/messages', ...b.caller, payload: { to: ['+32475999999'], text: 'B only', send_at: new Date(Date.now() + 86_400_000).toISOString() } }));
+    const bMessageId = bMessage.accepted[0].id;
+    const bIds = [b.accountId, b.userId, json(invited).user.id, bKey.id, bMessageId, bMessage.batch_id];
+    w = { bMessageId, a, b, bChild, bUserId: json(invited).user.id, bKeyId: bKey.id, bChildAccountId: bChild.accountId, bIds };
   });
   afterAll(() => t.close());
 
@@ -109,9 +121,11 @@ describe('security suite', () => {
       const fixture = FIXTURES[key];
       expect(fixture, `add a fixture for ${key} to the security suite`).toBeDefined();
       const { params, body } = fixture!(w);
+      // Operator routes refuse tenants before looking anything up.
+      const expected = (route.config as { auth: { scope?: string } }).auth.scope === 'operator' ? 403 : 404;
       for (const [who, caller] of [['other tenant', w.a.caller], ['subaccount of B', w.bChild.caller]] as [string, Caller][]) {
         const res = await t.app.inject({ method: method as 'GET', url: fill(route.url, params), ...caller, ...(body !== undefined && { payload: body as object }) });
-        expect(res.statusCode, `${key} as ${who}: ${res.body}`).toBe(404);
+        expect(res.statusCode, `${key} as ${who}: ${res.body}`).toBe(expected);
       }
     }
   });

@@ -20,6 +20,9 @@ import { authRoutes } from './routes/v1/auth.js';
 import { setupRoutes } from './routes/v1/setup.js';
 import { subaccountRoutes } from './routes/v1/subaccounts.js';
 import { userRoutes } from './routes/v1/users.js';
+import { messageRoutes } from './routes/v1/messages.js';
+import { creditRoutes } from './routes/v1/credit.js';
+import { adminSmsRoutes } from './routes/v1/admin-sms.js';
 import { validatorCompiler } from './validation.js';
 
 export interface AppOptions extends HttpDeps {
@@ -84,8 +87,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerHealth(app, options.db);
   registerPages(app);
 
-  const deps: HttpDeps = { db: options.db, publicUrl: options.publicUrl, sessionHours: options.sessionHours, secureCookies: options.secureCookies };
-  for (const routes of [setupRoutes, authRoutes, accountRoutes, userRoutes, apiKeyRoutes, subaccountRoutes, adminRoutes]) {
+  const deps: HttpDeps = {
+    db: options.db,
+    publicUrl: options.publicUrl,
+    sessionHours: options.sessionHours,
+    secureCookies: options.secureCookies,
+    defaultSender: options.defaultSender,
+  };
+  for (const routes of [setupRoutes, authRoutes, accountRoutes, userRoutes, apiKeyRoutes, subaccountRoutes, adminRoutes, adminSmsRoutes, messageRoutes, creditRoutes]) {
     await app.register(routes(deps));
   }
   return app;

@@ -6,4 +6,6 @@ export interface HttpDeps {
   publicUrl: string;
   sessionHours: number;
   secureCookies: boolean;
+  /** Sender of an SMS that names none. */
+  defaultSender: string;
 }

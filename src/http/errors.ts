@@ -12,6 +12,8 @@ const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   setup_already_done: 409,
+  idempotency_in_flight: 409,
+  idempotency_mismatch: 422,
   insufficient_credit: 402,
   spending_limit_reached: 402,
   rate_limited: 429,

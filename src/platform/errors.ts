@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'weak_password'
   | 'insufficient_credit'
   | 'spending_limit_reached'
+  | 'idempotency_in_flight'
+  | 'idempotency_mismatch'
   | 'unavailable'
   | 'internal';
 

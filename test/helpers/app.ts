@@ -19,7 +19,7 @@ export async function createTestApp(options: { routeTable?: RouteOptions[] } = {
     db: database.db,
     publicUrl: PUBLIC_URL,
     sessionHours: 24,
-    secureCookies: false,
+    secureCookies: false, defaultSender: 'Herald',
     logLevel: 'silent',
     bodyLimit: 65_536,
     metrics: new Registry(),

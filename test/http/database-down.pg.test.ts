@@ -8,7 +8,7 @@ describe('with the database out of reach', () => {
   it('answers 503 with the error body, and /readyz says not ready', async () => {
     // Nothing listens on this port: every connection is refused at once.
     const handle = openDatabase(`postgres://postgres@127.0.0.1:${await freePort()}/none`, { poolSize: 1 });
-    const app = await buildApp({ db: handle.db, publicUrl: 'http://x', sessionHours: 1, secureCookies: false, logLevel: 'silent', metrics: new Registry(), version: 'test' });
+    const app = await buildApp({ db: handle.db, publicUrl: 'http://x', sessionHours: 1, secureCookies: false, defaultSender: 'Herald', logLevel: 'silent', metrics: new Registry(), version: 'test' });
     try {
       expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
       const ready = await app.inject({ method: 'GET', url: '/readyz' });

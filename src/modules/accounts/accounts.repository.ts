@@ -80,3 +80,14 @@ export async function countOwners(db: Executor, accountId: string): Promise<numb
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+export interface SendingSettingsRow {
+  default_country: string;
+  sms_max_parts: number;
+  allowed_countries: string[] | null;
+}
+
+export async function findSendingSettings(db: Executor, accountId: string): Promise<SendingSettingsRow | undefined> {
+  const r = await sql<SendingSettingsRow>`select default_country, sms_max_parts, allowed_countries from accounts where id = ${accountId}`.execute(db);
+  return r.rows[0];
+}

@@ -11,3 +11,4 @@ export { getAccount, updateOwnAccount, getProfile, updateProfile, createAccount 
 export { deleteExpiredSessions } from './credentials.repository.js';
 export { API_KEY_PREFIX } from './tokens.js';
 export { PASSWORD_MIN, PASSWORD_MAX } from './passwords.js';
+export { getSendingSettings, type SendingSettings } from './sending-settings.js';

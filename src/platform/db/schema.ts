@@ -94,6 +94,71 @@ export interface EmailOutboxTable {
   sent_at: NullableTimestamp;
 }
 
+export type LedgerBucket =
+  | 'quota' | 'held_quota' | 'quota_grants' | 'quota_expired' | 'spent_quota'
+  | 'provision' | 'held_provision' | 'topups' | 'spent_provision';
+export type LedgerUnit = 'sms' | 'money';
+export type LedgerTransactionKind = 'topup' | 'grant' | 'expire' | 'hold' | 'settle' | 'refund';
+
+export interface LedgerWalletsTable {
+  account_id: string;
+  monthly_quota: Generated<number>;
+  period_start: NullableTimestamp;
+  period_end: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface LedgerBalancesTable {
+  wallet_account_id: string;
+  bucket: LedgerBucket;
+  unit: LedgerUnit;
+  balance: ColumnType<string, bigint | number | string | undefined, bigint | number | string>;
+}
+
+export interface LedgerTransactionsTable {
+  id: Generated<string>;
+  kind: LedgerTransactionKind;
+  wallet_account_id: string;
+  account_id: string;
+  reference: string | null;
+  hold_id: string | null;
+  period_start: NullableTimestamp;
+  quota_parts: Generated<number>;
+  provision_parts: Generated<number>;
+  price_per_part_minor: Bigint | null;
+  limit_months: ColumnType<Record<string, string> | null, string | null | undefined, never>;
+  note: string | null;
+  created_by: string | null;
+  at: Timestamp;
+  created_at: Timestamp;
+}
+
+export interface LedgerEntriesTable {
+  id: Generated<string>;
+  transaction_id: string;
+  wallet_account_id: string;
+  bucket: LedgerBucket;
+  unit: LedgerUnit;
+  amount: Bigint;
+  spender_account_id: string;
+  at: Timestamp;
+}
+
+export interface LedgerSpendingTable {
+  account_id: string;
+  /** A SQL `date`: select it as `month::text` (pg would parse it into a local Date). */
+  month: ColumnType<string, string, string>;
+  spent_minor: ColumnType<string, bigint | number | string | undefined, bigint | number | string>;
+}
+
+/** What a hold still reserves; mutable, kept with the hold and each settle or refund of it. */
+export interface LedgerHoldsTable {
+  hold_id: string;
+  wallet_account_id: string;
+  quota_parts_held: number;
+  provision_parts_held: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
@@ -102,4 +167,10 @@ export interface Database {
   one_time_tokens: OneTimeTokensTable;
   login_throttle: LoginThrottleTable;
   email_outbox: EmailOutboxTable;
+  ledger_wallets: LedgerWalletsTable;
+  ledger_balances: LedgerBalancesTable;
+  ledger_transactions: LedgerTransactionsTable;
+  ledger_entries: LedgerEntriesTable;
+  ledger_spending: LedgerSpendingTable;
+  ledger_holds: LedgerHoldsTable;
 }

@@ -1,0 +1,77 @@
+import type { InboundSms, Receipt, SmsConnector } from './channels/channel.js';
+import { findSmsProvider } from './channels/registry.js';
+import * as messages from './modules/messages/index.js';
+import * as routing from './modules/routing/index.js';
+import { createBatcher } from './platform/batcher.js';
+import type { Executor } from './platform/db/index.js';
+import type { Logger } from './platform/logger.js';
+
+/**
+ * The running SMS connectors of one worker process, built from the
+ * connectors table and rebuilt when an operator changes it. Receipts and
+ * inbound texts are stored before the SMS centre is answered.
+ */
+export class ConnectorPool implements messages.ConnectorSet {
+  private running = new Map<string, { connector: SmsConnector; version: string }>();
+  private routes: routing.RouteRow[] = [];
+  private receipts;
+
+  constructor(
+    private readonly db: Executor,
+    private readonly logger: Logger,
+  ) {
+    this.receipts = createBatcher<Receipt>(
+      async (batch) => {
+        try {
+          await messages.recordReceipts(db, batch);
+        } catch (error) {
+          // The centre is answered 0x64 and sends them again; say why.
+          logger.warn({ err: error, receipts: batch.length }, 'could not store receipts');
+          throw error;
+        }
+      },
+      { maxItems: 500, maxWaitMs: 5 },
+    );
+  }
+
+  route(destination: string): SmsConnector[] {
+    return routing.routeFor(this.routes, destination).flatMap((id) => {
+      const c = this.running.get(id);
+      return c ? [c.connector] : [];
+    });
+  }
+
+  /** Brings the running connectors in line with the table. */
+  async refresh(): Promise<void> {
+    const rows = (await routing.listConnectors(this.db)).filter((r) => r.enabled);
+    this.routes = await routing.listRoutes(this.db);
+    const wanted = new Map(rows.map((r) => [r.id, r]));
+    for (const [id, c] of this.running) {
+      const row = wanted.get(id);
+      if (!row || JSON.stringify(row.config) + row.provider !== c.version) {
+        this.running.delete(id);
+        await c.connector.stop();
+      }
+    }
+    for (const row of rows) {
+      if (this.running.has(row.id)) continue;
+      const provider = findSmsProvider(row.provider);
+      if (!provider) {
+        this.logger.error({ connector: row.id, provider: row.provider }, 'unknown SMS provider; connector not started');
+        continue;
+      }
+      const connector = provider.create(row.id, row.config, { logger: this.logger.child({ connector: row.id }) });
+      connector.onReceipt((r) => this.receipts.add(r));
+      connector.onInbound((sms: InboundSms) => messages.storeInbound(this.db, sms));
+      this.running.set(row.id, { connector, version: JSON.stringify(row.config) + row.provider });
+      await connector.start();
+      this.logger.info({ connector: row.id }, 'SMS connector started');
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.running.values()].map((c) => c.connector.stop()));
+    this.running.clear();
+    await this.receipts.close();
+  }
+}

@@ -1,0 +1,140 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import * as messages from '../../../modules/messages/index.js';
+import { principalOf } from '../../auth.js';
+import type { HttpDeps } from '../../deps.js';
+import { IdParams, Nullable, errorResponses } from '../../schemas.js';
+import { messageView, MessageSchema, MessageDetailSchema, messageDetailView } from './message-views.js';
+
+const MAX_RECIPIENTS = 10_000;
+const Text = Type.String({ maxLength: 10_000, description: 'The message; GSM 7-bit when it can be, UCS-2 otherwise' });
+const Status = Type.Union(['scheduled', 'queued', 'submitted', 'delivered', 'undelivered', 'failed', 'expired', 'unknown', 'cancelled'].map((s) => Type.Literal(s)));
+
+const SendBody = Type.Object(
+  {
+    to: Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { minItems: 1, maxItems: MAX_RECIPIENTS, description: 'Numbers, international (+32…) or national to the account\'s country' }),
+    text: Text,
+    sender: Type.Optional(Type.String({ minLength: 1, maxLength: 16, description: 'An alphanumeric name (≤ 11) or a number' })),
+    send_at: Type.Optional(Type.String({ format: 'date-time', description: 'Schedule for later (up to a year); cancellable until sent' })),
+    validity_minutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 4320, description: 'How long the network keeps trying (default 48 h)' })),
+    client_reference: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    callback_url: Type.Optional(Type.String({ format: 'uri', maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+
+const PreviewSchema = Type.Object({
+  encoding: Type.String(),
+  parts: Type.Integer(),
+  characters: Type.Integer(),
+  units: Type.Integer(),
+  units_per_part: Type.Integer(),
+  non_gsm_characters: Type.Array(Type.String(), { description: 'The characters that force UCS-2 (Unicode)' }),
+  max_parts: Type.Integer(),
+  problem: Nullable(Type.Object({ code: Type.String(), reason: Type.String() })),
+  price_per_part: Type.Integer(),
+  cost_per_recipient: Type.Integer(),
+  recipients: Type.Array(Type.Object({ to: Type.String(), country: Nullable(Type.String()), cost: Type.Integer(), problem: Nullable(Type.String()) })),
+});
+
+const SendResultSchema = Type.Object({
+  batch_id: Type.String(),
+  encoding: Type.String(),
+  parts_per_message: Type.Integer(),
+  accepted: Type.Array(Type.Object({ id: Type.String(), to: Type.String(), index: Type.Integer(), status: Type.String(), price_per_part: Type.Integer() })),
+  rejected: Type.Array(Type.Object({ index: Type.Integer(), to: Type.String(), code: Type.String(), reason: Type.String(), field: Type.String() })),
+  cost: Type.Object({ parts: Type.Integer(), quota_parts: Type.Integer(), provision: Type.Integer() }),
+});
+
+export const messageRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async (app) => {
+  app.post('/v1/messages/preview', {
+    config: { auth: { scope: 'messages:write' } },
+    schema: {
+      tags: ['messages'],
+      summary: 'Encoding, parts, the characters that force Unicode, and the cost, before sending',
+      body: Type.Object({ text: Type.String({ maxLength: 10_000 }), to: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { maxItems: 100 })) }, { additionalProperties: false }),
+      response: { 200: PreviewSchema, ...errorResponses },
+    },
+  }, async (request) => messages.previewMessage(deps.db, principalOf(request).accountId, request.body));
+
+  app.post('/v1/messages', {
+    config: { auth: { scope: 'messages:write' } },
+    schema: {
+      tags: ['messages'],
+      summary: 'Send an SMS to one or many recipients; answers 202 with the ids before dispatch',
+      description: 'Each recipient is checked on its own; refused ones are listed with the reason and not charged. Send an Idempotency-Key header to retry safely.',
+      headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }),
+      body: SendBody,
+      response: { 202: SendResultSchema, ...errorResponses, 402: errorResponses[400], 422: errorResponses[400] },
+    },
+  }, async (request, reply) => {
+    const principal = principalOf(request);
+    const b = request.body;
+    const key = request.headers['idempotency-key'];
+    const { result, replayed } = await messages.acceptMessages(
+      deps.db,
+      { accountId: principal.accountId, actorId: principal.userId ?? principal.apiKeyId },
+      {
+        to: b.to,
+        text: b.text,
+        ...(b.sender !== undefined && { sender: b.sender }),
+        ...(b.send_at !== undefined && { sendAt: new Date(b.send_at) }),
+        ...(b.validity_minutes !== undefined && { validityMinutes: b.validity_minutes }),
+        ...(b.client_reference !== undefined && { clientReference: b.client_reference }),
+        ...(b.callback_url !== undefined && { callbackUrl: b.callback_url }),
+      },
+      { defaultSender: deps.defaultSender, ...(typeof key === 'string' && { idempotency: { key, hash: messages.hashRequest(b) } }) },
+    );
+    if (replayed) reply.header('idempotent-replayed', 'true');
+    return reply.status(202).send(result);
+  });
+
+  app.get('/v1/messages/:id', {
+    config: { auth: { scope: 'messages:read' } },
+    schema: { tags: ['messages'], summary: 'One message with its parts and status history', params: IdParams, response: { 200: MessageDetailSchema, ...errorResponses } },
+  }, async (request) => messageDetailView(await messages.getMessage(deps.db, principalOf(request).accountId, request.params.id)));
+
+  app.get('/v1/messages', {
+    config: { auth: { scope: 'messages:read' } },
+    schema: {
+      tags: ['messages'],
+      summary: 'Messages, newest first, with filters and cursor pagination',
+      querystring: Type.Object(
+        {
+          status: Type.Optional(Status),
+          to: Type.Optional(Type.String({ maxLength: 40 })),
+          client_reference: Type.Optional(Type.String({ maxLength: 100 })),
+          batch_id: Type.Optional(Type.String({ maxLength: 64 })),
+          from: Type.Optional(Type.String({ format: 'date-time' })),
+          until: Type.Optional(Type.String({ format: 'date-time' })),
+          limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+          cursor: Type.Optional(Type.String({ maxLength: 64 })),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: Type.Object({ data: Type.Array(MessageSchema), next_cursor: Nullable(Type.String()) }), ...errorResponses },
+    },
+  }, async (request) => {
+    const q = request.query;
+    const rows = await messages.listMessages(deps.db, principalOf(request).accountId, {
+      limit: q.limit,
+      ...(q.status && { status: q.status as messages.MessageStatus }),
+      ...(q.to && { recipient: q.to }),
+      ...(q.client_reference && { clientReference: q.client_reference }),
+      ...(q.batch_id && { batchId: q.batch_id }),
+      ...(q.from && { from: new Date(q.from) }),
+      ...(q.until && { to: new Date(q.until) }),
+      ...(q.cursor && { before: q.cursor }),
+    });
+    return { data: rows.map(messageView), next_cursor: rows.length === q.limit ? rows[rows.length - 1]!.id : null };
+  });
+
+  app.delete('/v1/messages/:id', {
+    config: { auth: { scope: 'messages:write' } },
+    schema: { tags: ['messages'], summary: 'Cancel a message not sent yet; its credit is refunded', params: IdParams, response: { 200: MessageDetailSchema, ...errorResponses } },
+  }, async (request) => {
+    const accountId = principalOf(request).accountId;
+    await messages.cancelMessage(deps.db, accountId, request.params.id);
+    return messageDetailView(await messages.getMessage(deps.db, accountId, request.params.id));
+  });
+};

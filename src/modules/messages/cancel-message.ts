@@ -1,0 +1,25 @@
+import type { Executor } from '../../platform/db/index.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import * as ledger from '../ledger/index.js';
+import { cancelUnsentParts, findMessage } from './messages.repository.js';
+import { recomputeMessages } from './progress.repository.js';
+
+/**
+ * Cancels a message that has not been sent yet and refunds it. A message
+ * whose parts already reached the SMS centre cannot be called back.
+ */
+export async function cancelMessage(db: Executor, accountId: string, id: string): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    const message = await findMessage(tx, accountId, id, true);
+    if (!message) throw notFound('Message');
+    if (message.status !== 'scheduled' && message.status !== 'queued') {
+      throw new AppError('conflict', `The message is ${message.status} and can no longer be cancelled`);
+    }
+    const cancelled = await cancelUnsentParts(tx, id);
+    if (cancelled < message.parts_count) {
+      throw new AppError('conflict', 'Part of the message is being sent right now and can no longer be cancelled');
+    }
+    await ledger.refund(tx, message.hold_reference, { parts: cancelled, reference: `${id}:cancel` });
+    await recomputeMessages(tx, [id], 'cancelled by the sender');
+  });
+}

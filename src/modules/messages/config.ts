@@ -1,0 +1,26 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+export const SmsConfigSchema = Type.Object({
+  HERALD_SMS_DEFAULT_SENDER: Type.String({ default: 'Herald', minLength: 1, maxLength: 16, description: 'Sender of an SMS that names none' }),
+  HERALD_SMPP_URL: Type.Optional(
+    Type.String({ pattern: '^smpp://', description: 'An SMS centre to send through: smpp://system_id:password@host:2775?binds=2&window=10' }),
+  ),
+  HERALD_SMSC_SIMULATOR: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], {
+    default: 'auto',
+    description: 'Run the built-in SMS centre simulator in the worker (auto: when neither DATABASE_URL nor HERALD_SMPP_URL is set)',
+  }),
+});
+export type SmsConfig = Static<typeof SmsConfigSchema>;
+
+/** The connector settings in an smpp:// URL. */
+export function smppUrlToConfig(url: string): Record<string, unknown> {
+  const u = new URL(url);
+  const config: Record<string, unknown> = {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : 2775,
+    systemId: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+  };
+  for (const [k, v] of u.searchParams) config[k] = /^\d+$/.test(v) ? Number(v) : v;
+  return config;
+}

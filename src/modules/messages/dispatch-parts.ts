@@ -1,0 +1,86 @@
+import type { DeliveryResult, SmsConnector } from '../../channels/channel.js';
+import type { Executor } from '../../platform/db/index.js';
+import * as ledger from '../ledger/index.js';
+import { claimDueParts, updateParts, type ClaimedPart, type PartUpdate } from './progress.repository.js';
+import { finishParts } from './finish-parts.js';
+
+/** Picks the connectors for a destination, best first (routes by prefix, then failover). */
+export interface ConnectorSet {
+  route(destination: string): SmsConnector[];
+}
+
+export interface DispatchOptions {
+  batch?: number;
+  leaseSeconds?: number;
+  /** A transient error is retried this many submits, then the part fails. */
+  maxSubmits?: number;
+  /** Wait before resubmitting a part whose first submit ended unknown. */
+  unknownRetryMs?: number;
+}
+
+function backoffMs(submits: number): number {
+  const base = Math.min(600_000, 1000 * 2 ** Math.max(0, submits - 1));
+  return base / 2 + Math.random() * (base / 2);
+}
+
+function choose(connectors: SmsConnector[]): SmsConnector | undefined {
+  return connectors.find((c) => c.status().bindsUp > 0) ?? connectors[0];
+}
+
+/** Turns a provider's answer into the part's next state. */
+export function nextState(part: ClaimedPart, connectorId: string, result: DeliveryResult, now: number, o: Required<DispatchOptions>): PartUpdate {
+  const expired = part.valid_until.getTime() <= now;
+  switch (result.kind) {
+    case 'accepted':
+      return { id: part.id, status: 'submitted', connectorId, providerMessageId: result.providerMessageId };
+    case 'throttled':
+      // The centre asked us to slow down: not the message's fault, not an attempt.
+      return expired
+        ? { id: part.id, status: 'expired', errorCode: result.providerCode }
+        : { id: part.id, status: 'queued', dueAt: new Date(now + (result.retryAfterMs ?? 1000)), uncount: true };
+    case 'transient':
+      if (expired || part.submits >= o.maxSubmits) return { id: part.id, status: expired ? 'expired' : 'failed', errorCode: result.providerCode };
+      return { id: part.id, status: 'queued', errorCode: result.providerCode, dueAt: new Date(now + (result.retryAfterMs ?? backoffMs(part.submits))) };
+    case 'permanent':
+      return { id: part.id, status: 'failed', errorCode: result.providerCode };
+    case 'unknown':
+      // It may have reached the centre: resubmit once at most, or stop at unknown.
+      if (part.unknowns >= 1 || expired) return { id: part.id, status: 'unknown', errorCode: result.providerCode, unknown: true };
+      return { id: part.id, status: 'queued', errorCode: result.providerCode, dueAt: new Date(now + o.unknownRetryMs), unknown: true };
+  }
+}
+
+/**
+ * One round of the send queue: lease due parts, submit them, record what
+ * happened, settle or refund, and bring messages up to date. Returns how many
+ * parts it handled. Safe with any number of workers.
+ */
+export async function dispatchDueParts(db: Executor, connectors: ConnectorSet, options: DispatchOptions = {}): Promise<number> {
+  const o: Required<DispatchOptions> = { batch: 200, leaseSeconds: 60, maxSubmits: 6, unknownRetryMs: 30_000, ...options };
+  const claimed = await claimDueParts(db, o.batch, o.leaseSeconds);
+  if (claimed.length === 0) return 0;
+  const updates = await Promise.all(
+    claimed.map(async (part): Promise<PartUpdate> => {
+      if (part.valid_until.getTime() <= Date.now()) return { id: part.id, status: 'expired', errorCode: 'validity' };
+      const connector = choose(connectors.route(part.recipient));
+      if (!connector) return { id: part.id, status: 'failed', errorCode: 'no_route' };
+      const result = await connector.submit({
+        partId: part.id,
+        source: { address: part.sender.replace(/^\+/, ''), ton: part.sender_ton, npi: part.sender_npi },
+        destination: part.recipient,
+        dataCoding: part.data_coding === 8 ? 0x08 : 0x00,
+        udh: part.udh,
+        payload: part.payload,
+        requestReceipt: true,
+        validUntil: part.valid_until,
+      });
+      return nextState(part, connector.id, result, Date.now(), o);
+    }),
+  );
+  await db.transaction().execute(async (tx) => {
+    await updateParts(tx, updates);
+    await finishParts(tx, claimed, updates);
+  });
+  return claimed.length;
+}
+

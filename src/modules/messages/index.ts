@@ -1,0 +1,11 @@
+export { acceptMessages, hashRequest, type SendRequest, type SendResult, type Caller } from './accept-messages.js';
+export { getMessage, listMessages, previewMessage, type MessageDetail, type Preview } from './read-messages.js';
+export { cancelMessage } from './cancel-message.js';
+export { dispatchDueParts, type ConnectorSet, type DispatchOptions } from './dispatch-parts.js';
+export { recordReceipts, reconcileParkedReceipts } from './record-receipts.js';
+export { recoverExpiredLeases } from './recover-leases.js';
+export { storeInbound } from './store-inbound.js';
+export { deleteOldKeys as deleteOldIdempotencyKeys } from './idempotency.repository.js';
+export type { MessageRow, PartRow, MessageFilter } from './messages.repository.js';
+export { aggregateStatus, type MessageStatus, type PartStatus } from './status.js';
+export { SmsConfigSchema, smppUrlToConfig, type SmsConfig } from './config.js';

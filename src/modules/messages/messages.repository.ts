@@ -1,0 +1,148 @@
+import { sql, type Executor } from '../../platform/db/index.js';
+import type { MessageStatus, PartStatus } from './status.js';
+
+export interface NewMessage {
+  id: string;
+  accountId: string;
+  batchId: string;
+  holdReference: string;
+  createdBy: string | null;
+  clientReference: string | null;
+  recipient: string;
+  recipientCountry: string | null;
+  sender: string;
+  senderTon: number;
+  senderNpi: number;
+  body: string;
+  encoding: 'gsm7' | 'ucs2';
+  partsCount: number;
+  pricePerPartMinor: bigint;
+  status: MessageStatus;
+  sendAt: Date;
+  validUntil: Date;
+  callbackUrl: string | null;
+}
+
+export interface NewPart {
+  messageId: string;
+  seq: number;
+  dataCoding: number;
+  udh: Buffer | null;
+  payload: Buffer;
+  status: PartStatus;
+  dueAt: Date;
+}
+
+// One statement per table whatever the number of rows: arrays bound as one
+// parameter each stay far below PostgreSQL's 65,535-parameter limit.
+export async function insertMessages(db: Executor, rows: NewMessage[]): Promise<void> {
+  if (rows.length === 0) return;
+  const col = <T>(f: (r: NewMessage) => T) => rows.map(f);
+  await sql`
+    insert into messages (id, account_id, batch_id, hold_reference, created_by, client_reference, recipient, recipient_country,
+      sender, sender_ton, sender_npi, body, encoding, parts_count, price_per_part_minor, status, send_at, valid_until, callback_url)
+    select * from unnest(
+      ${col((r) => r.id)}::text[], ${col((r) => r.accountId)}::text[], ${col((r) => r.batchId)}::text[], ${col((r) => r.holdReference)}::text[],
+      ${col((r) => r.createdBy)}::text[], ${col((r) => r.clientReference)}::text[], ${col((r) => r.recipient)}::text[], ${col((r) => r.recipientCountry)}::text[],
+      ${col((r) => r.sender)}::text[], ${col((r) => r.senderTon)}::smallint[], ${col((r) => r.senderNpi)}::smallint[], ${col((r) => r.body)}::text[],
+      ${col((r) => r.encoding)}::text[], ${col((r) => r.partsCount)}::smallint[], ${col((r) => r.pricePerPartMinor.toString())}::bigint[],
+      ${col((r) => r.status)}::text[], ${col((r) => r.sendAt.toISOString())}::timestamptz[], ${col((r) => r.validUntil.toISOString())}::timestamptz[],
+      ${col((r) => r.callbackUrl)}::text[])`.execute(db);
+  await sql`
+    insert into message_events (message_id, status, detail)
+    select * from unnest(${col((r) => r.id)}::text[], ${col((r) => r.status)}::text[], ${col(() => 'accepted')}::text[])`.execute(db);
+}
+
+export async function insertParts(db: Executor, rows: NewPart[]): Promise<void> {
+  if (rows.length === 0) return;
+  const col = <T>(f: (r: NewPart) => T) => rows.map(f);
+  await sql`
+    insert into message_parts (message_id, seq, data_coding, udh, payload, status, due_at)
+    select * from unnest(${col((r) => r.messageId)}::text[], ${col((r) => r.seq)}::smallint[], ${col((r) => r.dataCoding)}::smallint[],
+      ${col((r) => r.udh)}::bytea[], ${col((r) => r.payload)}::bytea[], ${col((r) => r.status)}::text[], ${col((r) => r.dueAt.toISOString())}::timestamptz[])`.execute(db);
+}
+
+export interface MessageRow {
+  id: string;
+  account_id: string;
+  batch_id: string;
+  hold_reference: string;
+  client_reference: string | null;
+  recipient: string;
+  sender: string;
+  body: string;
+  encoding: 'gsm7' | 'ucs2';
+  parts_count: number;
+  price_per_part_minor: string;
+  status: MessageStatus;
+  error_code: string | null;
+  send_at: Date;
+  valid_until: Date;
+  created_at: Date;
+  updated_at: Date;
+  final_at: Date | null;
+}
+
+const MESSAGE_COLUMNS = sql`id, account_id, batch_id, hold_reference, client_reference, recipient, sender, body, encoding, parts_count,
+  price_per_part_minor, status, error_code, send_at, valid_until, created_at, updated_at, final_at`;
+
+export async function findMessage(db: Executor, accountId: string, id: string, forUpdate = false): Promise<MessageRow | undefined> {
+  const r = await sql<MessageRow>`select ${MESSAGE_COLUMNS} from messages where id = ${id} and account_id = ${accountId}
+    ${forUpdate ? sql`for update` : sql``}`.execute(db);
+  return r.rows[0];
+}
+
+export interface MessageFilter {
+  status?: MessageStatus;
+  recipient?: string;
+  clientReference?: string;
+  batchId?: string;
+  from?: Date;
+  to?: Date;
+  before?: string;
+  limit: number;
+}
+
+export async function listMessages(db: Executor, accountId: string, f: MessageFilter): Promise<MessageRow[]> {
+  const r = await sql<MessageRow>`select ${MESSAGE_COLUMNS} from messages where account_id = ${accountId}
+    ${f.status ? sql`and status = ${f.status}` : sql``}
+    ${f.recipient ? sql`and recipient = ${f.recipient}` : sql``}
+    ${f.clientReference ? sql`and client_reference = ${f.clientReference}` : sql``}
+    ${f.batchId ? sql`and batch_id = ${f.batchId}` : sql``}
+    ${f.from ? sql`and created_at >= ${f.from}` : sql``}
+    ${f.to ? sql`and created_at < ${f.to}` : sql``}
+    ${f.before ? sql`and id < ${f.before}` : sql``}
+    order by id desc limit ${f.limit}`.execute(db);
+  return r.rows;
+}
+
+export interface PartRow {
+  id: string;
+  seq: number;
+  status: PartStatus;
+  submits: number;
+  connector_id: string | null;
+  provider_message_id: string | null;
+  error_code: string | null;
+  submitted_at: Date | null;
+  final_at: Date | null;
+}
+
+export async function listParts(db: Executor, messageId: string): Promise<PartRow[]> {
+  const r = await sql<PartRow>`select id, seq, status, submits, connector_id, provider_message_id, error_code, submitted_at, final_at
+    from message_parts where message_id = ${messageId} order by seq`.execute(db);
+  return r.rows;
+}
+
+export async function listEvents(db: Executor, messageId: string): Promise<{ status: string; detail: string | null; at: Date }[]> {
+  const r = await sql<{ status: string; detail: string | null; at: Date }>`select status, detail, at from message_events
+    where message_id = ${messageId} order by id`.execute(db);
+  return r.rows;
+}
+
+/** Cancels parts not yet handed to a connector; returns how many. */
+export async function cancelUnsentParts(db: Executor, messageId: string): Promise<number> {
+  const r = await sql`update message_parts set status = 'cancelled', final_at = now(), lease_until = null
+    where message_id = ${messageId} and status in ('scheduled', 'queued')`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}

@@ -1,0 +1,171 @@
+import { sql, type Executor } from '../../platform/db/index.js';
+import { aggregateStatus, FINAL_MESSAGE, type MessageStatus, type PartStatus } from './status.js';
+
+export interface ClaimedPart {
+  id: string;
+  message_id: string;
+  seq: number;
+  data_coding: number;
+  udh: Buffer | null;
+  payload: Buffer;
+  submits: number;
+  unknowns: number;
+  account_id: string;
+  hold_reference: string;
+  recipient: string;
+  sender: string;
+  sender_ton: number;
+  sender_npi: number;
+  valid_until: Date;
+}
+
+/**
+ * Leases due parts to this worker. SKIP LOCKED lets workers claim side by
+ * side; the lease lets the sweeper hand a dead worker's parts on.
+ */
+export async function claimDueParts(db: Executor, limit: number, leaseSeconds: number): Promise<ClaimedPart[]> {
+  const r = await sql<ClaimedPart>`
+    with claimed as (
+      update message_parts p set status = 'sending', lease_until = now() + make_interval(secs => ${leaseSeconds}), submits = p.submits + 1
+      where p.id in (
+        select id from message_parts
+        where status in ('queued', 'scheduled') and due_at <= now()
+        order by due_at limit ${limit}
+        for update skip locked)
+      returning p.id, p.message_id, p.seq, p.data_coding, p.udh, p.payload, p.submits, p.unknowns)
+    select c.*, m.account_id, m.hold_reference, m.recipient, m.sender, m.sender_ton, m.sender_npi, m.valid_until
+    from claimed c join messages m on m.id = c.message_id`.execute(db);
+  return r.rows;
+}
+
+export interface PartUpdate {
+  id: string;
+  status: PartStatus;
+  connectorId?: string | null;
+  providerMessageId?: string | null;
+  errorCode?: string | null;
+  /** For parts going back to the queue. */
+  dueAt?: Date | null;
+  /** Counts one more uncertain submit (resubmitted at most once). */
+  unknown?: boolean;
+  /** A throttled submit is no attempt of the message's. */
+  uncount?: boolean;
+}
+
+export async function updateParts(db: Executor, updates: PartUpdate[]): Promise<void> {
+  if (updates.length === 0) return;
+  const col = <T>(f: (u: PartUpdate) => T) => updates.map(f);
+  await sql`
+    update message_parts p set
+      status = u.status,
+      connector_id = coalesce(u.connector_id, p.connector_id),
+      provider_message_id = coalesce(u.provider_message_id, p.provider_message_id),
+      error_code = coalesce(u.error_code, p.error_code),
+      due_at = coalesce(u.due_at, p.due_at),
+      unknowns = p.unknowns + case when u.unknown then 1 else 0 end,
+      submits = p.submits - case when u.uncount then 1 else 0 end,
+      lease_until = null,
+      submitted_at = case when u.status = 'submitted' then now() else p.submitted_at end,
+      final_at = case when u.status in ('unknown', 'delivered', 'undelivered', 'failed', 'expired', 'cancelled') then now() else null end
+    from unnest(${col((u) => u.id)}::bigint[], ${col((u) => u.status)}::text[], ${col((u) => u.connectorId ?? null)}::text[],
+      ${col((u) => u.providerMessageId ?? null)}::text[], ${col((u) => u.errorCode ?? null)}::text[],
+      ${col((u) => u.dueAt?.toISOString() ?? null)}::timestamptz[], ${col((u) => u.unknown ?? false)}::boolean[],
+      ${col((u) => u.uncount ?? false)}::boolean[])
+      as u(id, status, connector_id, provider_message_id, error_code, due_at, unknown, uncount)
+    where p.id = u.id`.execute(db);
+}
+
+/** Parts of a dead worker's lease: sent or not, nobody knows. */
+export async function takeExpiredLeases(db: Executor, limit: number): Promise<{ id: string; message_id: string; unknowns: number; hold_reference: string }[]> {
+  const r = await sql<{ id: string; message_id: string; unknowns: number; hold_reference: string }>`
+    select p.id, p.message_id, p.unknowns, m.hold_reference from message_parts p join messages m on m.id = p.message_id
+    where p.status = 'sending' and p.lease_until < now()
+    order by p.lease_until limit ${limit} for update of p skip locked`.execute(db);
+  return r.rows;
+}
+
+/** Unsent parts of messages that failed elsewhere or ran out of validity. */
+export async function cancelPendingParts(db: Executor, messageIds: string[]): Promise<{ id: string; message_id: string; hold_reference: string }[]> {
+  if (messageIds.length === 0) return [];
+  const r = await sql<{ id: string; message_id: string; hold_reference: string }>`
+    update message_parts p set status = 'cancelled', final_at = now(), lease_until = null
+    from messages m where m.id = p.message_id and p.message_id = any(${messageIds}::text[]) and p.status in ('queued', 'scheduled')
+    returning p.id, p.message_id, m.hold_reference`.execute(db);
+  return r.rows;
+}
+
+export interface ReceiptUpdate {
+  connectorId: string;
+  providerMessageId: string;
+  status: PartStatus;
+  errorCode: string | null;
+}
+
+/** Applies receipts to parts that can still move; returns the parts that moved. */
+export async function applyReceiptRows(db: Executor, receipts: ReceiptUpdate[]): Promise<{ id: string; message_id: string; connector_id: string; provider_message_id: string }[]> {
+  if (receipts.length === 0) return [];
+  const col = <T>(f: (u: ReceiptUpdate) => T) => receipts.map(f);
+  const r = await sql<{ id: string; message_id: string; connector_id: string; provider_message_id: string }>`
+    update message_parts p set status = u.status, error_code = coalesce(u.error_code, p.error_code),
+      final_at = case when u.status in ('delivered', 'undelivered', 'expired', 'failed') then now() else p.final_at end
+    from unnest(${col((u) => u.connectorId)}::text[], ${col((u) => u.providerMessageId)}::text[], ${col((u) => u.status)}::text[],
+      ${col((u) => u.errorCode)}::text[]) as u(connector_id, provider_message_id, status, error_code)
+    where p.connector_id = u.connector_id and p.provider_message_id = u.provider_message_id and p.status in ('submitted', 'sending', 'queued')
+    returning p.id, p.message_id, p.connector_id, p.provider_message_id`.execute(db);
+  return r.rows;
+}
+
+/**
+ * Provider ids of parts already final: a receipt for them is a duplicate or
+ * late and changes nothing. Only final parts count, because a part that just
+ * became visible between two statements must not swallow its receipt.
+ */
+export async function finalProviderIds(db: Executor, keys: { connectorId: string; providerMessageId: string }[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const r = await sql<{ k: string }>`select connector_id || ' ' || provider_message_id as k from message_parts
+    where status in ('unknown', 'delivered', 'undelivered', 'failed', 'expired', 'cancelled') and (connector_id, provider_message_id) in (select * from unnest(${keys.map((k) => k.connectorId)}::text[], ${keys.map((k) => k.providerMessageId)}::text[]))`.execute(db);
+  return new Set(r.rows.map((x) => x.k));
+}
+
+export async function parkReceipts(db: Executor, receipts: (ReceiptUpdate & { raw: string; doneAt: Date | null })[]): Promise<void> {
+  if (receipts.length === 0) return;
+  const col = <T>(f: (u: (typeof receipts)[number]) => T) => receipts.map(f);
+  await sql`insert into sms_receipts_parked (connector_id, provider_message_id, status, error_code, done_at, raw)
+    select * from unnest(${col((r) => r.connectorId)}::text[], ${col((r) => r.providerMessageId)}::text[], ${col((r) => r.status)}::text[],
+      ${col((r) => r.errorCode)}::text[], ${col((r) => r.doneAt?.toISOString() ?? null)}::timestamptz[], ${col((r) => r.raw)}::text[])
+    on conflict do nothing`.execute(db);
+}
+
+/** Receipts that were waiting for these submits, removed as they are handed back. */
+export async function takeParkedReceipts(db: Executor, keys: { connectorId: string; providerMessageId: string }[]): Promise<ReceiptUpdate[]> {
+  if (keys.length === 0) return [];
+  const r = await sql<{ connector_id: string; provider_message_id: string; status: PartStatus; error_code: string | null }>`
+    delete from sms_receipts_parked where (connector_id, provider_message_id) in
+      (select * from unnest(${keys.map((k) => k.connectorId)}::text[], ${keys.map((k) => k.providerMessageId)}::text[]))
+    returning connector_id, provider_message_id, status, error_code`.execute(db);
+  // Final states last, so an intermediate receipt never lands after a final one.
+  const rank = (s: string) => (s === 'submitted' ? 0 : 1);
+  return r.rows
+    .sort((a, b) => rank(a.status) - rank(b.status))
+    .map((x) => ({ connectorId: x.connector_id, providerMessageId: x.provider_message_id, status: x.status, errorCode: x.error_code }));
+}
+
+/** Brings each message's state in line with its parts, recording every change in its history. */
+export async function recomputeMessages(db: Executor, messageIds: string[], detail: string | null = null): Promise<{ id: string; status: MessageStatus }[]> {
+  const ids = [...new Set(messageIds)];
+  if (ids.length === 0) return [];
+  const r = await sql<{ id: string; status: MessageStatus; parts: PartStatus[] }>`
+    select m.id, m.status, array_agg(p.status order by p.seq) as parts
+    from messages m join message_parts p on p.message_id = m.id
+    where m.id = any(${ids}::text[]) group by m.id, m.status`.execute(db);
+  const changes = r.rows.map((m) => ({ id: m.id, from: m.status, to: aggregateStatus(m.parts) })).filter((c) => c.to !== c.from);
+  if (changes.length === 0) return [];
+  const col = <T>(f: (c: (typeof changes)[number]) => T) => changes.map(f);
+  await sql`
+    update messages m set status = c.status, updated_at = now(), final_at = case when c.final then now() else null end
+    from unnest(${col((c) => c.id)}::text[], ${col((c) => c.to)}::text[], ${col((c) => FINAL_MESSAGE.has(c.to))}::boolean[]) as c(id, status, final)
+    where m.id = c.id`.execute(db);
+  await sql`insert into message_events (message_id, status, detail)
+    select * from unnest(${col((c) => c.id)}::text[], ${col((c) => c.to)}::text[], ${col(() => detail)}::text[])`.execute(db);
+  return changes.map((c) => ({ id: c.id, status: c.to }));
+}

@@ -1,0 +1,66 @@
+import type { Executor } from '../../platform/db/index.js';
+import { notFound } from '../../platform/errors.js';
+import { getSendingSettings } from '../accounts/index.js';
+import { parseNumber } from '../numbers/index.js';
+import { getSmsPriceList, priceForCountry } from '../pricing/index.js';
+import { analyseText, validateText } from '../sms-text/index.js';
+import { findMessage, listEvents, listMessages as listRows, listParts, type MessageFilter, type MessageRow, type PartRow } from './messages.repository.js';
+
+export interface MessageDetail {
+  message: MessageRow;
+  parts: PartRow[];
+  history: { status: string; detail: string | null; at: Date }[];
+}
+
+export async function getMessage(db: Executor, accountId: string, id: string): Promise<MessageDetail> {
+  const message = await findMessage(db, accountId, id);
+  if (!message) throw notFound('Message');
+  const [parts, history] = await Promise.all([listParts(db, id), listEvents(db, id)]);
+  return { message, parts, history };
+}
+
+export function listMessages(db: Executor, accountId: string, filter: MessageFilter): Promise<MessageRow[]> {
+  return listRows(db, accountId, filter);
+}
+
+export interface Preview {
+  encoding: 'gsm7' | 'ucs2';
+  parts: number;
+  characters: number;
+  units: number;
+  units_per_part: number;
+  non_gsm_characters: string[];
+  max_parts: number;
+  problem: { code: string; reason: string } | null;
+  /** Cost per recipient in minor units: the default price, or per given recipient. */
+  price_per_part: number;
+  cost_per_recipient: number;
+  recipients: { to: string; country: string | null; cost: number; problem: string | null }[];
+}
+
+/** What a text will cost and why, before anything is sent; for the live counter of the SMS page. */
+export async function previewMessage(db: Executor, accountId: string, input: { text: string; to?: string[] }): Promise<Preview> {
+  const settings = await getSendingSettings(db, accountId);
+  const analysis = analyseText(input.text);
+  const problem = validateText(input.text, { maxParts: settings.maxParts });
+  const prices = await getSmsPriceList(db);
+  const recipients = (input.to ?? []).map((to) => {
+    const parsed = parseNumber(to, { defaultCountry: settings.defaultCountry, requireMobile: true, allowedCountries: settings.allowedCountries });
+    if (!parsed.ok) return { to, country: null, cost: 0, problem: `${to} ${parsed.reason}` };
+    const country = parsed.number.country ?? null;
+    return { to: parsed.number.e164, country, cost: Number(priceForCountry(prices, country)) * analysis.parts, problem: null };
+  });
+  return {
+    encoding: analysis.encoding,
+    parts: analysis.parts,
+    characters: [...input.text].length,
+    units: analysis.units,
+    units_per_part: analysis.unitsPerPart,
+    non_gsm_characters: analysis.nonGsmCharacters,
+    max_parts: settings.maxParts,
+    problem: problem ? { code: problem.code, reason: problem.reason } : null,
+    price_per_part: Number(prices.defaultMinor),
+    cost_per_recipient: Number(prices.defaultMinor) * analysis.parts,
+    recipients,
+  };
+}

@@ -1,0 +1,53 @@
+import type { Receipt } from '../../channels/channel.js';
+import { sql, type Executor } from '../../platform/db/index.js';
+import { applyReceiptRows, finalProviderIds, parkReceipts, recomputeMessages, type ReceiptUpdate } from './progress.repository.js';
+import type { PartStatus } from './status.js';
+
+const RECEIPT_TO_PART: Record<Receipt['status'], PartStatus | null> = {
+  delivered: 'delivered',
+  undelivered: 'undelivered',
+  rejected: 'undelivered',
+  deleted: 'undelivered',
+  expired: 'expired',
+  unknown: 'unknown',
+  // An intermediate report: the part stays submitted.
+  accepted: null,
+};
+
+/**
+ * Stores receipts before the SMS centre is answered. Duplicates and late ones
+ * change nothing (a final state never goes back); one whose submit is not
+ * recorded yet is parked and applied when it is; unknown ids stay as orphans.
+ */
+export async function recordReceipts(db: Executor, receipts: Receipt[]): Promise<void> {
+  const updates = receipts.flatMap((r) => {
+    const status = RECEIPT_TO_PART[r.status];
+    return status ? [{ connectorId: r.connectorId, providerMessageId: r.providerMessageId, status, errorCode: r.errorCode, raw: r.raw, doneAt: r.doneAt }] : [];
+  });
+  if (updates.length === 0) return;
+  await db.transaction().execute(async (tx) => {
+    const moved = await applyReceiptRows(tx, updates);
+    const movedKeys = new Set(moved.map((m) => `${m.connector_id} ${m.provider_message_id}`));
+    const rest = updates.filter((u) => !movedKeys.has(`${u.connectorId} ${u.providerMessageId}`));
+    // Not applied and not a duplicate: the submit is not recorded yet (or never
+    // will be). Parked; the reconcile job applies it once the part is known.
+    const done = await finalProviderIds(tx, rest);
+    await parkReceipts(tx, rest.filter((u) => !done.has(`${u.connectorId} ${u.providerMessageId}`)));
+    await recomputeMessages(tx, moved.map((m) => m.message_id));
+  });
+}
+
+/** Parked receipts whose submit has since been recorded (a race the dispatcher cannot close alone). */
+export async function reconcileParkedReceipts(db: Executor): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    const r = await sql<{ connector_id: string; provider_message_id: string; status: PartStatus; error_code: string | null }>`
+      delete from sms_receipts_parked r using message_parts p
+      where p.connector_id = r.connector_id and p.provider_message_id = r.provider_message_id
+      returning r.connector_id, r.provider_message_id, r.status, r.error_code`.execute(tx);
+    if (r.rows.length === 0) return 0;
+    const updates: ReceiptUpdate[] = r.rows.map((x) => ({ connectorId: x.connector_id, providerMessageId: x.provider_message_id, status: x.status, errorCode: x.error_code }));
+    const moved = await applyReceiptRows(tx, updates);
+    await recomputeMessages(tx, moved.map((m) => m.message_id));
+    return r.rows.length;
+  });
+}

@@ -1,0 +1,1 @@
+export { getSmsPriceList, priceForCountry, setSmsPrice, removeSmsPrice, type SmsPriceList } from './sms-prices.js';
