@@ -5,7 +5,9 @@ import { ConfigError, loadConfig, publicUrl } from './platform/config.js';
 import { isAppError } from './platform/errors.js';
 import { runSmscSimulatorCli } from './simulators/smsc/index.js';
 import { createLogger } from './platform/logger.js';
-import { ConfigSchema, openStorage, serve, VERSION, type Config } from './serve.js';
+import { ConfigSchema, serve, VERSION, type Config } from './serve.js';
+import { withDatabase } from './cli/with-database.js';
+import { registerSmsCommands } from './cli/sms-commands.js';
 
 function config(): Config {
   return loadConfig(ConfigSchema);
@@ -37,17 +39,6 @@ async function runUntilSignal(parts: { api: boolean; worker: boolean }): Promise
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-/** Runs a short command against the database and closes everything after. */
-async function withDatabase<T>(role: string, fn: (db: Awaited<ReturnType<typeof openStorage>>['handle']['db'], cfg: Config) => Promise<T>): Promise<T> {
-  const cfg = config();
-  const logger = createLogger(process.env.HERALD_LOG_LEVEL ?? 'warn');
-  const storage = await openStorage(cfg, logger, role);
-  try {
-    return await fn(storage.handle.db, cfg);
-  } finally {
-    await storage.close();
-  }
-}
 
 const program = new Command('herald').version(VERSION).description('Herald: business messaging you run yourself');
 
@@ -98,6 +89,8 @@ program
       if (rows.length === 0) process.stdout.write('the outbox is empty\n');
     }),
   );
+
+registerSmsCommands(program);
 
 program
   .command('smsc-sim')

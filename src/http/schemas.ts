@@ -41,6 +41,8 @@ export const AccountSchema = Type.Object({
   default_country: Type.String(),
   timezone: Type.String(),
   spending_limit: Nullable(Type.Integer()),
+  sms_max_parts: Type.Integer({ description: 'Longest SMS accepted, in parts' }),
+  allowed_countries: Nullable(Type.Array(Type.String(), { description: 'Destinations this account may send to; null = all' })),
   is_operator: Type.Boolean(),
   created_at: Type.String({ format: 'date-time' }),
 });
@@ -77,6 +79,8 @@ export function accountView(a: AccountRow): Static<typeof AccountSchema> {
     default_country: a.default_country,
     timezone: a.timezone,
     spending_limit: a.spending_limit_minor === null ? null : Number(a.spending_limit_minor),
+    sms_max_parts: a.sms_max_parts,
+    allowed_countries: a.allowed_countries,
     is_operator: a.is_operator,
     created_at: a.created_at.toISOString(),
   };

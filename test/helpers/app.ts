@@ -20,7 +20,7 @@ export async function createTestApp(options: { routeTable?: RouteOptions[] } = {
     publicUrl: PUBLIC_URL,
     sessionHours: 24,
     secureCookies: false, defaultSender: 'Herald',
-    logLevel: 'silent',
+    logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     bodyLimit: 65_536,
     metrics: new Registry(),
     version: 'test',

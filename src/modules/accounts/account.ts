@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/index.js';
-import { notFound } from '../../platform/errors.js';
+import { invalid, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { findAccount, findUser, insertAccount, updateAccount, updateUser, type AccountRow, type UserRow } from './accounts.repository.js';
 import type { Principal } from './principal.js';
@@ -15,9 +15,15 @@ export async function getAccount(db: Executor, principal: Principal): Promise<Ac
 export async function updateOwnAccount(
   db: Executor,
   principal: Principal,
-  patch: { name?: string; defaultCountry?: string; timezone?: string },
+  patch: { name?: string; defaultCountry?: string; timezone?: string; smsMaxParts?: number; allowedCountries?: string[] | null },
 ): Promise<AccountRow> {
+  if (patch.smsMaxParts !== undefined && (!Number.isInteger(patch.smsMaxParts) || patch.smsMaxParts < 1 || patch.smsMaxParts > 255)) {
+    throw invalid('sms_max_parts', 'Must be a whole number from 1 to 255');
+  }
+  const countries = patch.allowedCountries?.map((c, i) => checkCountry(c, `allowed_countries[${i}]`));
   const updated = await updateAccount(db, principal.accountId, {
+    ...(patch.smsMaxParts !== undefined && { sms_max_parts: patch.smsMaxParts }),
+    ...(patch.allowedCountries !== undefined && { allowed_countries: countries ? [...new Set(countries)] : null }),
     ...(patch.name !== undefined && { name: patch.name.trim() }),
     ...(patch.defaultCountry !== undefined && { default_country: checkCountry(patch.defaultCountry) }),
     ...(patch.timezone !== undefined && { timezone: checkTimezone(patch.timezone) }),

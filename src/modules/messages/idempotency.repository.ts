@@ -11,7 +11,7 @@ export interface StoredResponse {
  * the same key while the first is in flight cannot take it and answers 409.
  */
 export async function tryLockKey(db: Executor, accountId: string, key: string): Promise<boolean> {
-  const r = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtextextended(${`${accountId}\u0000${key}`}, 7)) as ok`.execute(db);
+  const r = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtext(${accountId}), hashtext(${key})) as ok`.execute(db);
   return r.rows[0]?.ok ?? false;
 }
 

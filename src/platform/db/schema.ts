@@ -17,6 +17,8 @@ export interface AccountsTable {
   timezone: Generated<string>;
   spending_limit_minor: Bigint | null;
   created_at: Timestamp;
+  sms_max_parts: Generated<number>;
+  allowed_countries: string[] | null;
 }
 
 export interface UsersTable {

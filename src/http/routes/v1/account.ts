@@ -17,7 +17,13 @@ export const accountRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => asyn
       tags: ['account'],
       summary: 'Rename the account or change its defaults',
       body: Type.Object(
-        { name: Type.Optional(Name), default_country: Type.Optional(Country), timezone: Type.Optional(Timezone) },
+        {
+          name: Type.Optional(Name),
+          default_country: Type.Optional(Country),
+          timezone: Type.Optional(Timezone),
+          sms_max_parts: Type.Optional(Type.Integer({ minimum: 1, maximum: 255 })),
+          allowed_countries: Type.Optional(Nullable(Type.Array(Country, { maxItems: 250 }))),
+        },
         { additionalProperties: false, minProperties: 1 },
       ),
       response: { 200: AccountSchema, ...errorResponses },
@@ -28,6 +34,8 @@ export const accountRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => asyn
       ...(b.name !== undefined && { name: b.name }),
       ...(b.default_country !== undefined && { defaultCountry: b.default_country }),
       ...(b.timezone !== undefined && { timezone: b.timezone }),
+      ...(b.sms_max_parts !== undefined && { smsMaxParts: b.sms_max_parts }),
+      ...(b.allowed_countries !== undefined && { allowedCountries: b.allowed_countries?.map((c) => c.toUpperCase()) ?? null }),
     });
     return accountView(account);
   });

@@ -1,0 +1,86 @@
+import type { Command } from 'commander';
+import * as ledger from '../modules/ledger/index.js';
+import { smppUrlToConfig } from '../modules/messages/index.js';
+import * as routing from '../modules/routing/index.js';
+import { wholeNumber, withDatabase } from './with-database.js';
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Operator commands for credit, connectors and routes. */
+export function registerSmsCommands(program: Command): void {
+  const ledgerCmd = program.command('ledger').description('The credit ledger');
+  ledgerCmd
+    .command('verify')
+    .description('Check that balances equal the sum of entries, nothing is negative and nothing was charged twice')
+    .action(() =>
+      withDatabase('cli', async (db) => {
+        const report = await ledger.verifyLedger(db);
+        if (report.ok) out('ledger ok');
+        else {
+          for (const p of report.problems) out(`problem: ${p}`);
+          process.exitCode = 2;
+        }
+      }),
+    );
+
+  const credit = program.command('credit').description('Credit of an account');
+  credit
+    .command('top-up')
+    .description('Add bought credit (never expires) to a top-level account')
+    .requiredOption('--account <id>', 'account id (acct_…)')
+    .requiredOption('--amount <minor>', 'amount in minor units (cents)')
+    .option('--note <text>', 'why, for the record')
+    .action((o: { account: string; amount: string; note?: string }) =>
+      withDatabase('cli', async (db) => {
+        const { transactionId } = await ledger.topUp(db, { walletAccountId: o.account, amountMinor: BigInt(wholeNumber('--amount', o.amount, 1)), note: o.note ?? null, createdBy: 'cli' } as ledger.TopUpInput);
+        const b = await ledger.getBalances(db, o.account);
+        out(`top-up ${transactionId}: provision now ${b.provision.availableMinor}`);
+      }),
+    );
+  credit
+    .command('plan')
+    .description('Set the SMS included each month (0 = none)')
+    .requiredOption('--account <id>', 'account id (acct_…)')
+    .requiredOption('--monthly-quota <n>', 'SMS parts included per month')
+    .action((o: { account: string; monthlyQuota: string }) =>
+      withDatabase('cli', async (db) => {
+        await ledger.setPlan(db, o.account, { monthlyQuota: wholeNumber('--monthly-quota', o.monthlyQuota) });
+        out('plan set');
+      }),
+    );
+
+  const connector = program.command('connector').description('Links to SMS centres');
+  connector
+    .command('set <id> <smpp-url>')
+    .description('Create or replace an SMPP connector: smpp://system_id:password@host:2775?binds=2&window=10')
+    .option('--route <prefix...>', 'also route these prefixes to it (+32, or + for every number)')
+    .action((id: string, url: string, o: { route?: string[] }) =>
+      withDatabase('cli', async (db) => {
+        if (!url.startsWith('smpp://')) throw new Error('the URL must start with smpp://');
+        await routing.saveConnector(db, { id, provider: 'sms-smpp', config: smppUrlToConfig(url) });
+        if (o.route) {
+          const routes = (await routing.listRoutes(db)).filter((r) => r.connector_id !== id);
+          await routing.setRoutes(db, [...routes, ...o.route.map((prefix) => ({ prefix, connector_id: id, priority: 0 }))]);
+        }
+        out(`connector ${id} saved; workers pick it up within 10 s`);
+      }),
+    );
+  connector
+    .command('list')
+    .description('Connectors and routes')
+    .action(() =>
+      withDatabase('cli', async (db) => {
+        for (const c of await routing.listConnectors(db)) out(`${c.id}  ${c.provider}  ${c.enabled ? 'enabled' : 'disabled'}  ${String(c.config.host)}:${String(c.config.port)}`);
+        for (const r of await routing.listRoutes(db)) out(`route ${r.prefix} → ${r.connector_id} (priority ${r.priority})`);
+      }),
+    );
+  connector
+    .command('remove <id>')
+    .description('Remove a connector and its routes')
+    .action((id: string) =>
+      withDatabase('cli', async (db) => {
+        await routing.removeConnector(db, id);
+        out(`connector ${id} removed`);
+      }),
+    );
+}
