@@ -21,6 +21,7 @@ import { setupRoutes } from './routes/v1/setup.js';
 import { subaccountRoutes } from './routes/v1/subaccounts.js';
 import { userRoutes } from './routes/v1/users.js';
 import { messageRoutes } from './routes/v1/messages.js';
+import { bulkMessageRoutes } from './routes/v1/messages-bulk.js';
 import { creditRoutes } from './routes/v1/credit.js';
 import { adminSmsRoutes } from './routes/v1/admin-sms.js';
 import { validatorCompiler } from './validation.js';
@@ -94,7 +95,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     secureCookies: options.secureCookies,
     defaultSender: options.defaultSender,
   };
-  for (const routes of [setupRoutes, authRoutes, accountRoutes, userRoutes, apiKeyRoutes, subaccountRoutes, adminRoutes, adminSmsRoutes, messageRoutes, creditRoutes]) {
+  for (const routes of [setupRoutes, authRoutes, accountRoutes, userRoutes, apiKeyRoutes, subaccountRoutes, adminRoutes, adminSmsRoutes, messageRoutes, bulkMessageRoutes, creditRoutes]) {
     await app.register(routes(deps));
   }
   return app;

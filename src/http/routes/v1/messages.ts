@@ -37,7 +37,7 @@ const PreviewSchema = Type.Object({
   recipients: Type.Array(Type.Object({ to: Type.String(), country: Nullable(Type.String()), cost: Type.Integer(), problem: Nullable(Type.String()) })),
 });
 
-const SendResultSchema = Type.Object({
+export const SendResultSchema = Type.Object({
   batch_id: Type.String(),
   encoding: Type.String(),
   parts_per_message: Type.Integer(),

@@ -1,0 +1,109 @@
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import * as messages from '../../../modules/messages/index.js';
+import { invalid } from '../../../platform/errors.js';
+import { principalOf } from '../../auth.js';
+import type { HttpDeps } from '../../deps.js';
+import { errorResponses } from '../../schemas.js';
+import { validatorCompiler } from '../../validation.js';
+import { SendResultSchema } from './messages.js';
+
+const MAX_BULK_RECIPIENTS = 1_000_000;
+const MAX_LINE = 10_000;
+
+const Header = Type.Object(
+  {
+    text: Type.String({ maxLength: 10_000 }),
+    sender: Type.Optional(Type.String({ minLength: 1, maxLength: 16 })),
+    send_at: Type.Optional(Type.String({ format: 'date-time' })),
+    validity_minutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 4320 })),
+    client_reference: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    callback_url: Type.Optional(Type.String({ format: 'uri', maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+const checkHeader = validatorCompiler({ schema: Header, httpPart: 'body', method: 'POST', url: '/v1/messages/bulk' });
+
+function parseLine(line: string, n: number): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw invalid(`line ${n}`, 'is not valid JSON');
+  }
+}
+
+/** Reads the NDJSON stream line by line, so a million recipients never sit in memory as one body. */
+async function readBulk(stream: Readable): Promise<{ header: Record<string, unknown>; to: string[] }> {
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  let header: Record<string, unknown> | null = null;
+  const to: string[] = [];
+  let n = 0;
+  for await (const raw of lines) {
+    n++;
+    const line = raw.trim();
+    if (!line) continue;
+    if (line.length > MAX_LINE) throw invalid(`line ${n}`, `is longer than ${MAX_LINE} characters`);
+    const value = parseLine(line, n);
+    if (!header) {
+      if (!checkHeader(value)) {
+        const e = (checkHeader as unknown as { errors?: { instancePath: string; message?: string; params: Record<string, unknown> }[] }).errors?.[0];
+        const field = e?.instancePath.replace(/^\//, '') || String(e?.params.additionalProperty ?? e?.params.missingProperty ?? 'line 1');
+        throw invalid(field, `${e?.message ?? 'is not valid'} (in the first line)`);
+      }
+      header = value as Record<string, unknown>;
+      continue;
+    }
+    const number = typeof value === 'string' ? value : (value as { to?: unknown } | null)?.to;
+    if (typeof number !== 'string') throw invalid(`line ${n}`, 'must be a number as a JSON string, or {"to": "…"}');
+    if (to.length >= MAX_BULK_RECIPIENTS) throw invalid(`line ${n}`, `more than ${MAX_BULK_RECIPIENTS} recipients`);
+    to.push(number);
+  }
+  if (!header) throw invalid('body', 'The first line must hold the message: {"text": "…"}');
+  if (to.length === 0) throw invalid('to', 'Give at least one recipient, one per line after the first');
+  return { header, to };
+}
+
+export const bulkMessageRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async (app) => {
+  app.addContentTypeParser('application/x-ndjson', (_request, payload, done) => done(null, payload));
+
+  app.post('/v1/messages/bulk', {
+    config: { auth: { scope: 'messages:write' } },
+    bodyLimit: 256 * 1024 * 1024,
+    schema: {
+      tags: ['messages'],
+      summary: 'Send one text to up to a million recipients, streamed as NDJSON',
+      description:
+        'Content-Type: application/x-ndjson. The first line is the message ({"text", "sender", "send_at", …} as for POST /v1/messages), ' +
+        'then one recipient per line ("+32475123456" or {"to": "+32475123456"}). Charged once; the answer is that of POST /v1/messages. ' +
+        'Idempotency-Key works the same way.',
+      headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }),
+      response: { 202: SendResultSchema, ...errorResponses, 402: errorResponses[400], 422: errorResponses[400] },
+    },
+  }, async (request, reply) => {
+    if (!request.headers['content-type']?.startsWith('application/x-ndjson')) {
+      throw invalid('content-type', 'Send the recipients as application/x-ndjson');
+    }
+    const principal = principalOf(request);
+    const { header, to } = await readBulk(request.body as Readable);
+    const key = request.headers['idempotency-key'];
+    const h = header as { text: string; sender?: string; send_at?: string; validity_minutes?: number; client_reference?: string; callback_url?: string };
+    const { result, replayed } = await messages.acceptMessages(
+      deps.db,
+      { accountId: principal.accountId, actorId: principal.userId ?? principal.apiKeyId },
+      {
+        to,
+        text: h.text,
+        ...(h.sender !== undefined && { sender: h.sender }),
+        ...(h.send_at !== undefined && { sendAt: new Date(h.send_at) }),
+        ...(h.validity_minutes !== undefined && { validityMinutes: h.validity_minutes }),
+        ...(h.client_reference !== undefined && { clientReference: h.client_reference }),
+        ...(h.callback_url !== undefined && { callbackUrl: h.callback_url }),
+      },
+      { defaultSender: deps.defaultSender, ...(typeof key === 'string' && { idempotency: { key, hash: messages.hashRequest({ header, to }) } }) },
+    );
+    if (replayed) reply.header('idempotent-replayed', 'true');
+    return reply.status(202).send(result);
+  });
+};
