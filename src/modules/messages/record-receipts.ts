@@ -22,7 +22,9 @@ const RECEIPT_TO_PART: Record<Receipt['status'], PartStatus | null> = {
 export async function recordReceipts(db: Executor, receipts: Receipt[]): Promise<void> {
   const updates = receipts.flatMap((r) => {
     const status = RECEIPT_TO_PART[r.status];
-    return status ? [{ connectorId: r.connectorId, providerMessageId: r.providerMessageId, status, errorCode: r.errorCode, raw: r.raw, doneAt: r.doneAt }] : [];
+    // SMPP receipts say err:000 when there is no error.
+    const errorCode = r.errorCode && !/^0+$/.test(r.errorCode) ? r.errorCode : null;
+    return status ? [{ connectorId: r.connectorId, providerMessageId: r.providerMessageId, status, errorCode, raw: r.raw, doneAt: r.doneAt }] : [];
   });
   if (updates.length === 0) return;
   await db.transaction().execute(async (tx) => {
