@@ -68,7 +68,7 @@ describe('subaccounts', () => {
     await createKey(t.app, child, ['account:read']);
 
     const seen = json(await t.app.inject({ method: 'GET', url: `/v1/subaccounts/${child.accountId}`, ...owner.caller }));
-    expect(seen.usage).toEqual({ users: 1, active_api_keys: 1 });
+    expect(seen.usage).toMatchObject({ users: 1, active_api_keys: 1, spent_this_month: 0 });
     const limited = await t.app.inject({ method: 'PATCH', url: `/v1/subaccounts/${child.accountId}`, ...owner.caller, payload: { spending_limit: null } });
     expect(json(limited).spending_limit).toBeNull();
 

@@ -4,6 +4,7 @@ import { newId } from '../../platform/ids.js';
 import { findAccount, insertAccount, listChildAccounts, listUsers, updateAccount, type AccountRow, type UserRow } from './accounts.repository.js';
 import { listApiKeys } from './credentials.repository.js';
 import type { Principal } from './principal.js';
+import * as ledger from '../ledger/index.js';
 import { inviteUser } from './users.js';
 import { checkCountry, checkTimezone } from './validation.js';
 
@@ -48,14 +49,25 @@ export function listSubaccounts(db: Executor, principal: Principal): Promise<Acc
 export interface SubaccountUsage {
   users: number;
   activeApiKeys: number;
+  /** Spent this calendar month (its own time zone), with its own subaccounts, in minor units. */
+  spentThisMonthMinor: bigint;
+  month: string;
 }
 
 /** Only the direct parent reaches a subaccount here; anyone else gets not found. */
 export async function getSubaccount(db: Executor, principal: Principal, id: string): Promise<{ account: AccountRow; usage: SubaccountUsage }> {
   const account = await findAccount(db, id);
   if (!account || account.parent_id !== principal.accountId) throw notFound('Subaccount');
-  const [users, keys] = await Promise.all([listUsers(db, id), listApiKeys(db, id)]);
-  return { account, usage: { users: users.length, activeApiKeys: keys.filter((k) => !k.revoked_at).length } };
+  const [users, keys, balances] = await Promise.all([listUsers(db, id), listApiKeys(db, id), ledger.getBalances(db, id)]);
+  return {
+    account,
+    usage: {
+      users: users.length,
+      activeApiKeys: keys.filter((k) => !k.revoked_at).length,
+      spentThisMonthMinor: balances.spending?.spentMinor ?? 0n,
+      month: balances.spending?.month ?? '',
+    },
+  };
 }
 
 export async function updateSubaccount(

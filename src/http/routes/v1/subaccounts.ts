@@ -7,7 +7,14 @@ import { AccountSchema, Country, Email, IdParams, MinorUnits, Name, Nullable, Ti
 
 const SubaccountSchema = Type.Intersect([
   AccountSchema,
-  Type.Object({ usage: Type.Object({ users: Type.Integer(), active_api_keys: Type.Integer() }) }),
+  Type.Object({
+    usage: Type.Object({
+      users: Type.Integer(),
+      active_api_keys: Type.Integer(),
+      spent_this_month: Type.Integer({ description: 'Minor units, this subaccount and its own subaccounts' }),
+      month: Type.String({ description: 'YYYY-MM in the subaccount\'s time zone' }),
+    }),
+  }),
 ]);
 
 const toMinor = (v: number | null | undefined) => (v === undefined ? undefined : v === null ? null : BigInt(v));
@@ -52,7 +59,10 @@ export const subaccountRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => a
     schema: { tags: ['subaccounts'], summary: 'One subaccount with its usage', params: IdParams, response: { 200: SubaccountSchema, ...errorResponses } },
   }, async (request) => {
     const { account, usage } = await accounts.getSubaccount(deps.db, principalOf(request), request.params.id);
-    return { ...accountView(account), usage: { users: usage.users, active_api_keys: usage.activeApiKeys } };
+    return {
+      ...accountView(account),
+      usage: { users: usage.users, active_api_keys: usage.activeApiKeys, spent_this_month: Number(usage.spentThisMonthMinor), month: usage.month },
+    };
   });
 
   app.patch('/v1/subaccounts/:id', {
