@@ -25,8 +25,9 @@ import { bulkMessageRoutes } from './routes/v1/messages-bulk.js';
 import { creditRoutes } from './routes/v1/credit.js';
 import { adminSmsRoutes } from './routes/v1/admin-sms.js';
 import { validatorCompiler } from './validation.js';
+import { createSendQueue } from '../modules/messages/index.js';
 
-export interface AppOptions extends HttpDeps {
+export interface AppOptions extends Omit<HttpDeps, 'sendQueue'> {
   logLevel?: string;
   bodyLimit?: number;
   trustProxy?: boolean;
@@ -88,7 +89,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerHealth(app, options.db);
   registerPages(app);
 
+  const sendQueue = createSendQueue(options.db);
+  app.addHook('onClose', async () => sendQueue.close());
   const deps: HttpDeps = {
+    sendQueue,
     db: options.db,
     publicUrl: options.publicUrl,
     sessionHours: options.sessionHours,

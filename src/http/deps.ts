@@ -1,4 +1,5 @@
 import type { Executor } from '../platform/db/index.js';
+import type { SendQueue } from '../modules/messages/index.js';
 
 /** What routes need from the process: the database and a few settings. */
 export interface HttpDeps {
@@ -8,4 +9,6 @@ export interface HttpDeps {
   secureCookies: boolean;
   /** Sender of an SMS that names none. */
   defaultSender: string;
+  /** Groups concurrent sends into one commit. */
+  sendQueue: SendQueue;
 }

@@ -1,47 +1,63 @@
 /**
- * Groups items that arrive one by one (receipts from an SMS centre) into one
- * write, and tells each caller when its item is stored: one commit for many
- * items instead of one each, with nothing acknowledged before it is durable.
+ * Groups items that arrive one by one (receipts from an SMS centre, send
+ * requests) into one write, and tells each caller when its item is stored:
+ * one commit for many items instead of one each, with nothing acknowledged
+ * before it is durable. One flush runs at a time, so while it runs the next
+ * group fills up by itself.
  */
-export interface Batcher<T> {
-  add(item: T): Promise<void>;
+export interface Batcher<T, R = void> {
+  add(item: T): Promise<R>;
   /** Flushes what is waiting and refuses new items. */
   close(): Promise<void>;
 }
 
-export function createBatcher<T>(flush: (items: T[]) => Promise<void>, options: { maxItems?: number; maxWaitMs?: number } = {}): Batcher<T> {
+/** A flush answers every item: its result, or the error that item alone failed with. */
+export type FlushResult<R> = { ok: true; value: R } | { ok: false; error: unknown };
+
+export function createBatcher<T, R = void>(
+  flush: (items: T[]) => Promise<FlushResult<R>[] | void>,
+  options: { maxItems?: number; maxWaitMs?: number } = {},
+): Batcher<T, R> {
   const maxItems = options.maxItems ?? 500;
   const maxWaitMs = options.maxWaitMs ?? 5;
-  let waiting: { item: T; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  let waiting: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> = Promise.resolve();
+  let busy = false;
   let closed = false;
 
-  const run = () => {
+  const run = (): Promise<void> => {
     if (timer) clearTimeout(timer);
     timer = null;
-    const batch = waiting;
-    waiting = [];
-    if (batch.length === 0) return running;
-    // One flush at a time keeps writes in arrival order.
-    running = running.then(async () => {
+    if (busy || waiting.length === 0) return running;
+    busy = true;
+    const batch = waiting.splice(0, maxItems);
+    running = (async () => {
       try {
-        await flush(batch.map((b) => b.item));
-        for (const b of batch) b.resolve();
+        const results = await flush(batch.map((b) => b.item));
+        batch.forEach((b, i) => {
+          const r = results?.[i];
+          if (!r) b.resolve(undefined as R);
+          else if (r.ok) b.resolve(r.value);
+          else b.reject(r.error);
+        });
       } catch (error) {
         for (const b of batch) b.reject(error);
+      } finally {
+        busy = false;
       }
-    });
+      if (waiting.length > 0) await run();
+    })();
     return running;
   };
 
   return {
     add(item) {
       if (closed) return Promise.reject(new Error('batcher closed'));
-      return new Promise<void>((resolve, reject) => {
+      return new Promise<R>((resolve, reject) => {
         waiting.push({ item, resolve, reject });
-        if (waiting.length >= maxItems) void run();
-        else timer ??= setTimeout(() => void run(), maxWaitMs);
+        if (!busy && waiting.length >= maxItems) void run();
+        else if (!busy) timer ??= setTimeout(() => void run(), maxWaitMs);
       });
     },
     async close() {

@@ -3,11 +3,11 @@
 // can hold credit in the same transaction as the rows it pays for.
 export { topUp, type TopUpInput } from './top-up.js';
 export { setPlan, type Plan } from './set-plan.js';
-export { hold, type HoldInput } from './hold-credit.js';
+export { hold, holdMany } from './hold-credit.js';
 export { settle, settleMany, releaseMany } from './settle-hold.js';
 export { refund, refundMany, type RefundOptions } from './refund-hold.js';
 export { getBalances } from './get-balances.js';
 export { getUsage, type UsageQuery } from './get-usage.js';
 export { rollQuotaPeriods } from './roll-quota-periods.js';
 export { verifyLedger } from './verify-ledger.js';
-export type { Balances, FollowUpOptions, Hold, HoldItem, HoldItemOutcome, HoldOutcome, LedgerReport, UsagePoint, LedgerBucket, LedgerUnit } from './types.js';
+export type { Balances, FollowUpOptions, Hold, HoldInput, HoldResult, HoldItem, HoldItemOutcome, HoldOutcome, LedgerReport, UsagePoint, LedgerBucket, LedgerUnit } from './types.js';

@@ -1,5 +1,5 @@
 import { sql, type Executor } from '../../platform/db/index.js';
-import type { TransactionRow } from './ledger.repository.js';
+import type { TransactionRow, WalletRow } from './ledger.repository.js';
 import { BUCKET_UNIT, type Posting } from './types.js';
 
 /** The holds with these references, by reference; unknown ones are missing. */
@@ -10,9 +10,15 @@ export async function findHolds(db: Executor, references: string[]): Promise<Map
   return new Map(result.rows.map((r) => [r.reference!, r]));
 }
 
-/** Locks wallets in account id order, one statement: two callers never wait on each other in a cycle. */
-export async function lockWallets(db: Executor, walletAccountIds: string[]): Promise<void> {
-  await sql`select account_id from ledger_wallets where account_id = any(${walletAccountIds}::text[]) order by account_id for update`.execute(db);
+/**
+ * Locks wallets in account id order, one statement: two callers never wait on each other in a
+ * cycle. Returns the locked rows (in that order); read anything else in a later statement, as this
+ * one's snapshot predates the wait for the locks.
+ */
+export async function lockWallets(db: Executor, walletAccountIds: string[]): Promise<WalletRow[]> {
+  const result = await sql<WalletRow>`
+    select * from ledger_wallets where account_id = any(${walletAccountIds}::text[]) order by account_id for update`.execute(db);
+  return result.rows;
 }
 
 export interface HoldCounters {
@@ -134,4 +140,90 @@ export async function postFollowUps(
     )
     select count(*) as n from t`.execute(db);
   return Number(result.rows[0]!.n);
+}
+
+/** One transaction for `postHolds`: a hold, or the grant or expiry of a lazy period roll. */
+export interface HoldDraft {
+  kind: 'hold' | 'grant' | 'expire';
+  walletAccountId: string;
+  accountId: string;
+  /** Set for holds (distinct within a call), null for grants and expiries (one of each per wallet). */
+  reference: string | null;
+  periodStart: Date;
+  at: Date;
+  quotaParts: number;
+  provisionParts: number;
+  pricePerPartMinor: bigint | null;
+  limitMonths: Record<string, string> | null;
+  postings: Posting[];
+}
+
+/**
+ * Writes holds, grants and expiries of any wallets in one statement: the transactions, their
+ * entries, the balances (one update per wallet and bucket), each hold's counter row, the spending
+ * counters (positive deltas, summed per subaccount and month) and the wallets' new periods.
+ * Returns the hold ids by reference.
+ */
+export async function postHolds(
+  db: Executor,
+  drafts: HoldDraft[],
+  spending: { accountId: string; month: string; deltaMinor: bigint }[],
+  periods: { walletAccountId: string; start: Date; end: Date }[],
+): Promise<Map<string, string>> {
+  // Arrays bound as single parameters: PostgreSQL takes at most 65,535 per statement.
+  const lines = drafts.flatMap((d, n) => d.postings.filter((p) => p.amount !== 0n).map((p) => ({ n: n + 1, p })));
+  const result = await sql<{ id: string; kind: string; reference: string | null }>`
+    with x as (
+      select * from unnest(${drafts.map((d) => d.kind)}::text[], ${drafts.map((d) => d.walletAccountId)}::text[],
+        ${drafts.map((d) => d.accountId)}::text[], ${drafts.map((d) => d.reference)}::text[],
+        ${drafts.map((d) => d.periodStart.toISOString())}::timestamptz[], ${drafts.map((d) => d.at.toISOString())}::timestamptz[],
+        ${drafts.map((d) => d.quotaParts)}::int[], ${drafts.map((d) => d.provisionParts)}::int[],
+        ${drafts.map((d) => d.pricePerPartMinor?.toString() ?? null)}::bigint[],
+        ${drafts.map((d) => (d.limitMonths ? JSON.stringify(d.limitMonths) : null))}::text[])
+        with ordinality as x(kind, wallet, account, reference, period_start, at, q, p, price, limit_months, n)
+    ), t as (
+      insert into ledger_transactions (kind, wallet_account_id, account_id, reference, period_start, quota_parts, provision_parts,
+        price_per_part_minor, limit_months, at)
+      select kind, wallet, account, reference, period_start, q, p, price, limit_months::jsonb, at from x order by n
+      returning id, kind, wallet_account_id, reference
+    ), joined as (
+      select t.id, x.* from t join x on x.kind = t.kind and x.wallet = t.wallet_account_id and coalesce(x.reference, '') = coalesce(t.reference, '')
+    ), l as (
+      select * from unnest(${lines.map((l) => l.n)}::int[], ${lines.map((l) => l.p.bucket)}::text[],
+        ${lines.map((l) => BUCKET_UNIT[l.p.bucket])}::text[], ${lines.map((l) => l.p.amount.toString())}::bigint[]) as l(n, bucket, unit, amount)
+    ), e as (
+      insert into ledger_entries (transaction_id, wallet_account_id, bucket, unit, amount, spender_account_id, at)
+      select j.id, j.wallet, l.bucket, l.unit, l.amount, j.account, j.at from l join joined j on j.n = l.n order by l.n
+    ), b as (
+      update ledger_balances lb set balance = lb.balance + s.amount
+      from (select x.wallet, l.bucket, sum(l.amount) as amount from l join x on x.n = l.n group by 1, 2) s
+      where lb.wallet_account_id = s.wallet and lb.bucket = s.bucket
+    ), h as (
+      insert into ledger_holds (hold_id, wallet_account_id, quota_parts_held, provision_parts_held)
+      select id, wallet, q, p from joined where kind = 'hold'
+    )${
+      // Only the parts a call needs: planning is a good share of this statement's cost.
+      spending.length > 0
+        ? sql`, s as (
+      insert into ledger_spending (account_id, month, spent_minor)
+      select account_id, month, sum(delta)
+      from unnest(${spending.map((k) => k.accountId)}::text[], ${spending.map((k) => k.month)}::date[],
+        ${spending.map((k) => k.deltaMinor.toString())}::bigint[]) as k(account_id, month, delta)
+      group by 1, 2
+      on conflict (account_id, month) do update set spent_minor = ledger_spending.spent_minor + excluded.spent_minor
+    )`
+        : sql``
+    }${
+      periods.length > 0
+        ? sql`, w as (
+      update ledger_wallets lw set period_start = p.start_at, period_end = p.end_at
+      from unnest(${periods.map((p) => p.walletAccountId)}::text[], ${periods.map((p) => p.start.toISOString())}::timestamptz[],
+        ${periods.map((p) => p.end.toISOString())}::timestamptz[]) as p(account_id, start_at, end_at)
+      where lw.account_id = p.account_id
+    )`
+        : sql``
+    }
+    select id, kind, reference from t`.execute(db);
+  if (result.rows.length !== drafts.length) throw new Error(`ledger: wrote ${result.rows.length} of ${drafts.length} transactions`);
+  return new Map(result.rows.filter((r) => r.kind === 'hold').map((r) => [r.reference!, r.id]));
 }

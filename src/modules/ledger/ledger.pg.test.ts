@@ -199,7 +199,7 @@ describe('subaccounts', () => {
     await ledger.hold(db(), { accountId: child, reference: last, parts: 4, pricePerPartMinor: 10n });
     const error = await errorOf(ledger.hold(db(), { accountId: child, reference: ref(), parts: 1, pricePerPartMinor: 10n }));
     expect(error.code).toBe('spending_limit_reached');
-    expect(error.message).toContain('100 of 100 spent this month, 0 left, 10 needed');
+    expect(error.message).toBe("This account's spending limit is reached: 100 of 100 spent this month, 0 left, 10 needed");
     // The quota paid for all of it: the wallet still has 90 parts.
     expect((await ledger.getBalances(db(), parent)).quota.remaining).toBe(90);
     // A refund gives the room back.
@@ -218,7 +218,10 @@ describe('subaccounts', () => {
     await ledger.hold(db(), { accountId: child, reference: ref(), parts: 2, pricePerPartMinor: 10n });
     const error = await errorOf(ledger.hold(db(), { accountId: grandchild, reference: ref(), parts: 1, pricePerPartMinor: 10n }));
     expect(error.code).toBe('spending_limit_reached');
-    expect(error.message).toContain(`account ${child}`);
+    // A subaccount never sees its parent's id: the message says whose limit it is, the context (not shown) which.
+    expect(error.message).toBe("A parent account's spending limit is reached: 50 of 50 spent this month, 0 left, 10 needed");
+    expect(error.message).not.toContain(child);
+    expect((error as { context?: unknown }).context).toMatchObject({ accountId: child, spenderAccountId: grandchild });
     expect((await ledger.getBalances(db(), parent)).provision).toEqual({ availableMinor: 950n, heldMinor: 50n });
     expect((await ledger.getBalances(db(), grandchild)).spending).toMatchObject({ limitMinor: null, spentMinor: 30n });
   });

@@ -36,6 +36,43 @@ export async function findAccountChain(db: Executor, accountId: string, now: Dat
   return result.rows;
 }
 
+/** An account of `findAccountChains`: a `ChainRow` and whether a wallet row exists for it. */
+export interface ChainRowWithWallet extends ChainRow {
+  has_wallet: boolean;
+}
+
+/**
+ * Every account on the way up from any of `accountIds` to its wallet owner, each once, with its
+ * clock at `now` (as `findAccountChain`); the caller follows `parent_id`. Unknown ids are missing.
+ */
+export async function findAccountChains(db: Executor, accountIds: string[], now: Date): Promise<ChainRowWithWallet[]> {
+  const result = await sql<ChainRowWithWallet>`
+    with recursive chain as (
+      select id, parent_id, timezone, spending_limit_minor from accounts where id = any(${accountIds}::text[])
+      union
+      select a.id, a.parent_id, a.timezone, a.spending_limit_minor
+      from accounts a join chain c on a.id = c.parent_id
+    ), local as (
+      select *, date_trunc('month', ${now}::timestamptz at time zone timezone) as m from chain
+    )
+    select id, parent_id, timezone, spending_limit_minor, m::date::text as month,
+      m at time zone timezone as period_start, (m + interval '1 month') at time zone timezone as period_end,
+      exists (select 1 from ledger_wallets w where w.account_id = local.id) as has_wallet
+    from local`.execute(db);
+  return result.rows;
+}
+
+/** `ensureWallet` for several wallets, one statement. */
+export async function ensureWallets(db: Executor, walletAccountIds: string[]): Promise<void> {
+  await sql`
+    with w as (
+      insert into ledger_wallets (account_id) select unnest(${walletAccountIds}::text[])
+      on conflict (account_id) do nothing returning account_id
+    )
+    insert into ledger_balances (wallet_account_id, bucket, unit)
+    select w.account_id, b.bucket, b.unit from w, unnest(${BUCKETS}::text[], ${BUCKETS.map((b) => BUCKET_UNIT[b])}::text[]) as b(bucket, unit)`.execute(db);
+}
+
 /** Creates the wallet and its zero balances on first use; concurrent first uses are safe. */
 export async function ensureWallet(db: Executor, walletAccountId: string): Promise<void> {
   await sql`
@@ -75,6 +112,16 @@ export async function readBalances(db: Executor, walletAccountId: string): Promi
   const rows = await db.selectFrom('ledger_balances').select(['bucket', 'balance']).where('wallet_account_id', '=', walletAccountId).execute();
   const out = Object.fromEntries(BUCKETS.map((b) => [b, 0n])) as Record<LedgerBucket, bigint>;
   for (const row of rows) out[row.bucket] = BigInt(row.balance);
+  return out;
+}
+
+/** `readBalances` of several wallets, by wallet. */
+export async function readWalletBalances(db: Executor, walletAccountIds: string[]): Promise<Map<string, Record<LedgerBucket, bigint>>> {
+  const { rows } = await sql<{ wallet_account_id: string; bucket: LedgerBucket; balance: string }>`
+    select wallet_account_id, bucket, balance from ledger_balances where wallet_account_id = any(${walletAccountIds}::text[])`.execute(db);
+  const out = new Map<string, Record<LedgerBucket, bigint>>();
+  for (const id of walletAccountIds) out.set(id, Object.fromEntries(BUCKETS.map((b) => [b, 0n])) as Record<LedgerBucket, bigint>);
+  for (const row of rows) out.get(row.wallet_account_id)![row.bucket] = BigInt(row.balance);
   return out;
 }
 

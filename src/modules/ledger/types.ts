@@ -1,4 +1,5 @@
 import type { LedgerBucket, LedgerUnit } from '../../platform/db/schema.js';
+import type { AppError } from '../../platform/errors.js';
 
 export type { LedgerBucket, LedgerUnit };
 
@@ -25,6 +26,34 @@ export interface Posting {
   bucket: LedgerBucket;
   amount: bigint;
 }
+
+/**
+ * A reservation of credit for one reference, made when it is accepted: a message, or a whole
+ * batch charged once and then settled or refunded message by message (`settle` / `settleMany`).
+ */
+export interface HoldInput {
+  /** The spending account: the wallet owner or one of its subaccounts. */
+  accountId: string;
+  /** Opaque and unique (a message or batch id): holding it again returns the first hold. */
+  reference: string;
+  /** SMS parts to reserve, at least 1. */
+  parts: number;
+  /** Price of one part when paid from provision, and the value counted against spending limits. */
+  pricePerPartMinor: bigint;
+  /**
+   * The clock, for the quota period and the spending month; defaults to now. `holdMany` has one
+   * clock for all items (its `options.now`): an item whose `now` differs fails as `invalid_request`.
+   */
+  now?: Date;
+}
+
+/**
+ * The outcome of one `HoldInput` of `holdMany`, in input order: the hold (`created: false` when
+ * the reference was held before, by an earlier call or an earlier item), or the `AppError` that
+ * `hold` would have thrown for it (`invalid_request`, `not_found`, `conflict`,
+ * `insufficient_credit`, `spending_limit_reached`), nothing written for that item.
+ */
+export type HoldResult = { ok: true; hold: Hold } | { ok: false; error: AppError };
 
 /** What `hold` reserved for one reference (a message id, or a batch id settled message by message). */
 export interface Hold {

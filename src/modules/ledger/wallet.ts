@@ -47,6 +47,29 @@ export function needsRoll(wallet: Pick<WalletRow, 'period_start' | 'monthly_quot
   return wallet.period_start.getTime() < owner.period_start.getTime();
 }
 
+/** A due roll of one wallet: the expiry and grant to post, then the period to record. */
+export interface RollPlan {
+  expire: { at: Date; periodStart: Date; quotaParts: bigint } | null;
+  grant: { at: Date; periodStart: Date; quotaParts: number } | null;
+  period: { start: Date; end: Date };
+}
+
+/**
+ * What the lazy roll writes for `wallet` (locked, with `quota` parts left) at `owner`'s current
+ * period, or null when nothing is due. See `rollWallet`.
+ */
+export function planRoll(wallet: WalletRow, owner: ChainRow, quota: bigint): RollPlan | null {
+  if (wallet.period_start !== null && wallet.period_start.getTime() >= owner.period_start.getTime()) return null;
+  return {
+    expire:
+      wallet.period_start !== null && wallet.period_end !== null && quota > 0n
+        ? { at: wallet.period_end, periodStart: wallet.period_start, quotaParts: quota }
+        : null,
+    grant: wallet.monthly_quota > 0 ? { at: owner.period_start, periodStart: owner.period_start, quotaParts: wallet.monthly_quota } : null,
+    period: { start: owner.period_start, end: owner.period_end },
+  };
+}
+
 /**
  * The lazy roll, run with the wallet locked: when `now` (through `owner.period_*`) is in a later
  * period than the one granted last, the old period's remaining quota expires (an `expire`
@@ -55,31 +78,24 @@ export function needsRoll(wallet: Pick<WalletRow, 'period_start' | 'monthly_quot
  * A clock that goes backwards never rolls back. Idempotent, also by the unique indexes.
  */
 export async function rollWallet(tx: Executor, wallet: WalletRow, owner: ChainRow): Promise<WalletRow> {
-  if (wallet.period_start !== null && wallet.period_start.getTime() >= owner.period_start.getTime()) return wallet;
-  if (wallet.period_start !== null && wallet.period_end !== null) {
-    const { quota } = await readBalances(tx, wallet.account_id);
-    if (quota > 0n) {
-      await postTransaction(
-        tx,
-        { kind: 'expire', walletAccountId: wallet.account_id, accountId: wallet.account_id, at: wallet.period_end, periodStart: wallet.period_start, quotaParts: Number(quota) },
-        [
-          { bucket: 'quota', amount: -quota },
-          { bucket: 'quota_expired', amount: quota },
-        ],
-      );
-    }
+  if (!planRoll(wallet, owner, 0n)) return wallet;
+  const quota = wallet.period_start !== null ? (await readBalances(tx, wallet.account_id)).quota : 0n;
+  const plan = planRoll(wallet, owner, quota)!;
+  const w = wallet.account_id;
+  if (plan.expire) {
+    const { at, periodStart, quotaParts } = plan.expire;
+    await postTransaction(tx, { kind: 'expire', walletAccountId: w, accountId: w, at, periodStart, quotaParts: Number(quotaParts) }, [
+      { bucket: 'quota', amount: -quotaParts },
+      { bucket: 'quota_expired', amount: quotaParts },
+    ]);
   }
-  if (wallet.monthly_quota > 0) {
-    const grant = BigInt(wallet.monthly_quota);
-    await postTransaction(
-      tx,
-      { kind: 'grant', walletAccountId: wallet.account_id, accountId: wallet.account_id, at: owner.period_start, periodStart: owner.period_start, quotaParts: wallet.monthly_quota },
-      [
-        { bucket: 'quota_grants', amount: -grant },
-        { bucket: 'quota', amount: grant },
-      ],
-    );
+  if (plan.grant) {
+    const { at, periodStart, quotaParts } = plan.grant;
+    await postTransaction(tx, { kind: 'grant', walletAccountId: w, accountId: w, at, periodStart, quotaParts }, [
+      { bucket: 'quota_grants', amount: -BigInt(quotaParts) },
+      { bucket: 'quota', amount: BigInt(quotaParts) },
+    ]);
   }
-  await setWalletPeriod(tx, wallet.account_id, owner.period_start, owner.period_end);
-  return { ...wallet, period_start: owner.period_start, period_end: owner.period_end };
+  await setWalletPeriod(tx, w, plan.period.start, plan.period.end);
+  return { ...wallet, period_start: plan.period.start, period_end: plan.period.end };
 }

@@ -1,4 +1,4 @@
-export { acceptMessages, hashRequest, type SendRequest, type SendResult, type Caller } from './accept-messages.js';
+export { acceptMessages, createSendQueue, hashRequest, type SendQueue, type SendRequest, type SendResult, type Caller, type AcceptOptions } from './accept-messages.js';
 export { getMessage, listMessages, previewMessage, type MessageDetail, type Preview } from './read-messages.js';
 export { cancelMessage } from './cancel-message.js';
 export { dispatchDueParts, type ConnectorSet, type DispatchOptions } from './dispatch-parts.js';

@@ -71,8 +71,7 @@ export const messageRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => asyn
     const principal = principalOf(request);
     const b = request.body;
     const key = request.headers['idempotency-key'];
-    const { result, replayed } = await messages.acceptMessages(
-      deps.db,
+    const { result, replayed } = await deps.sendQueue.accept(
       { accountId: principal.accountId, actorId: principal.userId ?? principal.apiKeyId },
       {
         to: b.to,

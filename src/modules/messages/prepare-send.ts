@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import type { Executor } from '../../platform/db/index.js';
+import { invalid } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { getSendingSettings } from '../accounts/index.js';
+import { parseNumber } from '../numbers/index.js';
+import { getSmsPriceList, priceForCountry } from '../pricing/index.js';
+import { splitText, validateText } from '../sms-text/index.js';
+import type { NewMessage } from './messages.repository.js';
+import { parseSender } from './sender.js';
+
+export interface SendRequest {
+  to: string[];
+  text: string;
+  sender?: string;
+  sendAt?: Date;
+  validityMinutes?: number;
+  clientReference?: string;
+  callbackUrl?: string;
+}
+
+export interface Caller {
+  accountId: string;
+  /** User or API key id, for the record. */
+  actorId: string | null;
+}
+
+export interface SendResult {
+  batch_id: string;
+  encoding: 'gsm7' | 'ucs2';
+  parts_per_message: number;
+  accepted: { id: string; to: string; index: number; status: 'queued' | 'scheduled'; price_per_part: number }[];
+  rejected: { index: number; to: string; code: string; reason: string; field: string }[];
+  cost: { parts: number; quota_parts: number; provision: number };
+}
+
+/** A send checked and priced, ready to commit; nothing is written yet. */
+export interface PreparedSend {
+  caller: Caller;
+  result: SendResult;
+  messages: NewMessage[];
+  parts: { dataCoding: number; udh: Buffer | null; payload: Buffer }[];
+  partStatus: 'queued' | 'scheduled';
+  dueAt: Date;
+  /** One hold per price: a request to several countries may carry several prices. */
+  holds: { reference: string; parts: number; price: bigint }[];
+  idempotency: { key: string; hash: Buffer } | null;
+  now: Date;
+}
+
+const SCHEDULE_AFTER_MS = 5_000;
+const DEFAULT_VALIDITY_MINUTES = 48 * 60;
+
+/** Same key and same body give the same answer; the hash is of the body as the API received it. */
+export function hashRequest(body: unknown): Buffer {
+  return createHash('sha256').update(JSON.stringify(body)).digest();
+}
+
+/**
+ * Checks a send and works out its messages, parts and holds. Every recipient
+ * is checked on its own; the send is refused only when none is usable.
+ */
+export async function prepareSend(
+  db: Executor,
+  caller: Caller,
+  req: SendRequest,
+  options: { defaultSender: string; idempotency?: { key: string; hash: Buffer }; now?: Date },
+): Promise<PreparedSend> {
+  const now = options.now ?? new Date();
+  const settings = await getSendingSettings(db, caller.accountId);
+  const textProblem = validateText(req.text, { maxParts: settings.maxParts });
+  if (textProblem) throw invalid('text', textProblem.reason);
+  const sender = parseSender(req.sender ?? options.defaultSender);
+  const sendAt = req.sendAt ?? now;
+  if (sendAt.getTime() < now.getTime() - 60_000) throw invalid('send_at', 'is in the past');
+  if (sendAt.getTime() > now.getTime() + 366 * 86_400_000) throw invalid('send_at', 'is more than a year ahead');
+  const scheduled = sendAt.getTime() > now.getTime() + SCHEDULE_AFTER_MS;
+  const validUntil = new Date(sendAt.getTime() + (req.validityMinutes ?? DEFAULT_VALIDITY_MINUTES) * 60_000);
+
+  const split = splitText(req.text, { maxParts: settings.maxParts });
+  const prices = await getSmsPriceList(db);
+  const batchId = newId('bat');
+  const status = scheduled ? 'scheduled' : 'queued';
+  const result: SendResult = { batch_id: batchId, encoding: split.encoding, parts_per_message: split.parts.length, accepted: [], rejected: [], cost: { parts: 0, quota_parts: 0, provision: 0 } };
+  const messages: NewMessage[] = [];
+  const holds = new Map<string, { reference: string; parts: number; price: bigint }>();
+  const seen = new Set<string>();
+  for (const [index, raw] of req.to.entries()) {
+    const parsed = parseNumber(raw, { defaultCountry: settings.defaultCountry, requireMobile: true, allowedCountries: settings.allowedCountries });
+    if (!parsed.ok) {
+      result.rejected.push({ index, to: raw, code: parsed.problem, reason: `${raw} ${parsed.reason}`, field: `to[${index}]` });
+      continue;
+    }
+    const { e164, country } = parsed.number;
+    if (seen.has(e164)) {
+      result.rejected.push({ index, to: raw, code: 'duplicate', reason: `${raw} is already a recipient of this message`, field: `to[${index}]` });
+      continue;
+    }
+    seen.add(e164);
+    const price = priceForCountry(prices, country);
+    const reference = `${batchId}:${price}`;
+    const hold = holds.get(reference) ?? { reference, parts: 0, price };
+    hold.parts += split.parts.length;
+    holds.set(reference, hold);
+    const id = newId('msg');
+    messages.push({
+      id, accountId: caller.accountId, batchId, holdReference: reference, createdBy: caller.actorId,
+      clientReference: req.clientReference ?? null, recipient: e164, recipientCountry: country ?? null,
+      sender: sender.address, senderTon: sender.ton, senderNpi: sender.npi, body: req.text, encoding: split.encoding,
+      partsCount: split.parts.length, pricePerPartMinor: price, status, sendAt, validUntil, callbackUrl: req.callbackUrl ?? null,
+    });
+    result.accepted.push({ id, to: e164, index, status, price_per_part: Number(price) });
+  }
+  if (messages.length === 0) {
+    const first = result.rejected[0];
+    throw invalid(first?.field ?? 'to', first ? first.reason : 'Give at least one recipient');
+  }
+  return {
+    caller,
+    result,
+    messages,
+    parts: split.parts.map((p) => ({ dataCoding: split.dataCoding, udh: p.udh, payload: p.payload })),
+    partStatus: status,
+    dueAt: sendAt,
+    holds: [...holds.values()],
+    idempotency: options.idempotency ?? null,
+    now,
+  };
+}

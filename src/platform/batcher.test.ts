@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { createBatcher } from './batcher.js';
+
+describe('createBatcher', () => {
+  it('groups items that arrive together and answers each', async () => {
+    const flushes: number[][] = [];
+    const b = createBatcher<number, number>(async (items) => {
+      flushes.push(items);
+      return items.map((i) => (i === 3 ? { ok: false, error: new Error('three') } : { ok: true, value: i * 10 }));
+    }, { maxWaitMs: 5 });
+    const results = await Promise.allSettled([1, 2, 3, 4].map((i) => b.add(i)));
+    expect(flushes).toEqual([[1, 2, 3, 4]]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([10, 20, 'three', 40]);
+    await b.close();
+  });
+
+  it('fills the next group while a flush runs, and keeps to maxItems', async () => {
+    const flushes: number[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const b = createBatcher<number>(async (items) => {
+      flushes.push(items);
+      if (flushes.length === 1) await gate;
+    }, { maxItems: 3, maxWaitMs: 1 });
+    const first = b.add(0);
+    await new Promise((r) => setTimeout(r, 10));
+    const rest = [1, 2, 3, 4, 5].map((i) => b.add(i));
+    release();
+    await Promise.all([first, ...rest]);
+    expect(flushes).toEqual([[0], [1, 2, 3], [4, 5]]);
+    await b.close();
+  });
+
+  it('fails every item of a flush that throws, and refuses items once closed', async () => {
+    const b = createBatcher<number>(async () => {
+      throw new Error('database down');
+    });
+    await expect(b.add(1)).rejects.toThrow('database down');
+    await b.close();
+    await expect(b.add(2)).rejects.toThrow('closed');
+  });
+});
