@@ -68,6 +68,7 @@ function smsLoops(db: Executor, pool: ConnectorPool): Loop[] {
     { name: 'messages.dispatch', everyMs: 50, run: async () => (await messages.dispatchDueParts(db, pool)) > 0 },
     { name: 'messages.recover-leases', everyMs: 5000, run: async () => (await messages.recoverExpiredLeases(db)) > 0 },
     { name: 'messages.reconcile-receipts', everyMs: 2000, run: async () => (await messages.reconcileParkedReceipts(db)) > 0 },
+    { name: 'messages.close-silent', everyMs: 60_000, run: async () => (await messages.closeSilentMessages(db)) > 0 },
     { name: 'connectors.refresh', everyMs: 10_000, run: async () => (await pool.refresh(), false) },
   ];
 }

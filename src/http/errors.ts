@@ -33,7 +33,7 @@ function body(request: FastifyRequest, code: string, message: string, field?: st
 const DB_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
 function isDatabaseDown(error: unknown): boolean {
   const e = error as { code?: string; message?: string };
-  return (e.code !== undefined && DB_DOWN.has(e.code)) || /Connection terminated|timeout exceeded when trying to connect/i.test(e.message ?? '');
+  return (e.code !== undefined && DB_DOWN.has(e.code)) || /Connection terminated|timeout exceeded when trying to connect|not queryable/i.test(e.message ?? '');
 }
 
 function pointerToField(path: string): string {

@@ -19,19 +19,24 @@ const STAT: Record<string, ReceiptStatus> = {
   REJECTD: 'rejected',
   DELETED: 'deleted',
   ACCEPTD: 'accepted',
+  // Intermediate: the network is still trying. 'accepted' is the one intermediate status.
+  ENROUTE: 'accepted',
+  UNKNOWN: 'unknown',
 };
 
-// message_state TLV values (SMPP 3.4 §5.2.28); 1 ENROUTE and 7 UNKNOWN are not final.
+// message_state TLV values (SMPP 3.4 §5.2.28); 1 ENROUTE is intermediate.
 const STATE: Record<number, ReceiptStatus> = {
+  1: 'accepted',
   2: 'delivered',
   3: 'expired',
   4: 'deleted',
   5: 'undelivered',
   6: 'accepted',
+  7: 'unknown',
   8: 'rejected',
 };
 
-/** Maps the `stat:` word of a receipt text; anything unrecognised (ENROUTE, UNKNOWN, vendor words) is 'unknown'. */
+/** Maps the `stat:` word of a receipt text; an unrecognised vendor word is 'unknown'. */
 export function statusFromStat(stat: string | null): ReceiptStatus {
   return (stat && STAT[stat.toUpperCase()]) || 'unknown';
 }

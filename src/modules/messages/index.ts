@@ -9,3 +9,4 @@ export { deleteOldKeys as deleteOldIdempotencyKeys } from './idempotency.reposit
 export type { MessageRow, PartRow, MessageFilter } from './messages.repository.js';
 export { aggregateStatus, type MessageStatus, type PartStatus } from './status.js';
 export { SmsConfigSchema, smppUrlToConfig, type SmsConfig } from './config.js';
+export { closeSilentMessages } from './close-silent-parts.js';

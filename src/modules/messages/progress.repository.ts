@@ -107,7 +107,7 @@ export async function applyReceiptRows(db: Executor, receipts: ReceiptUpdate[]):
   const col = <T>(f: (u: ReceiptUpdate) => T) => receipts.map(f);
   const r = await sql<{ id: string; message_id: string; connector_id: string; provider_message_id: string }>`
     update message_parts p set status = u.status, error_code = coalesce(u.error_code, p.error_code),
-      final_at = case when u.status in ('delivered', 'undelivered', 'expired', 'failed') then now() else p.final_at end
+      final_at = case when u.status in ('delivered', 'undelivered', 'expired', 'failed', 'unknown') then now() else p.final_at end
     from unnest(${col((u) => u.connectorId)}::text[], ${col((u) => u.providerMessageId)}::text[], ${col((u) => u.status)}::text[],
       ${col((u) => u.errorCode)}::text[]) as u(connector_id, provider_message_id, status, error_code)
     where p.connector_id = u.connector_id and p.provider_message_id = u.provider_message_id and p.status in ('submitted', 'sending', 'queued')
@@ -168,4 +168,19 @@ export async function recomputeMessages(db: Executor, messageIds: string[], deta
   await sql`insert into message_events (message_id, status, detail)
     select * from unnest(${col((c) => c.id)}::text[], ${col((c) => c.to)}::text[], ${col(() => detail)}::text[])`.execute(db);
   return changes.map((c) => ({ id: c.id, status: c.to }));
+}
+
+/**
+ * Parts the centre took but never reported on, well past their validity:
+ * nobody will tell us more, so they end `unknown` (they stay charged).
+ */
+export async function closeSilentParts(db: Executor, graceMinutes: number, limit: number): Promise<string[]> {
+  const r = await sql<{ message_id: string }>`
+    update message_parts p set status = 'unknown', final_at = now(), error_code = coalesce(p.error_code, 'no_receipt')
+    where p.id in (
+      select p2.id from message_parts p2 join messages m on m.id = p2.message_id
+      where p2.status = 'submitted' and m.valid_until < now() - make_interval(mins => ${graceMinutes})
+      limit ${limit} for update of p2 skip locked)
+    returning p.message_id`.execute(db);
+  return r.rows.map((x) => x.message_id);
 }

@@ -31,8 +31,11 @@ export function openDatabase(url: string, options: { poolSize?: number; logger?:
     application_name: options.applicationName ?? 'herald',
     connectionTimeoutMillis: 5_000,
   });
-  // An idle client losing its server must not crash the process.
-  pool.on('error', (error) => options.logger?.warn({ err: error }, 'database connection lost'));
+  // A client losing its server must not crash the process, idle (the pool's
+  // event) or checked out (the client's own, which nothing else listens to).
+  const lost = (error: Error) => options.logger?.warn({ err: error }, 'database connection lost');
+  pool.on('error', lost);
+  pool.on('connect', (client) => client.on('error', lost));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {
