@@ -15,6 +15,7 @@ export class ConnectorPool implements messages.ConnectorSet {
   private running = new Map<string, { connector: SmsConnector; version: string }>();
   private routes: routing.RouteRow[] = [];
   private receipts;
+  private round: Promise<unknown> | null = null;
 
   constructor(
     private readonly db: Executor,
@@ -23,6 +24,10 @@ export class ConnectorPool implements messages.ConnectorSet {
     this.receipts = createBatcher<Receipt>(
       async (batch) => {
         try {
+          // Receipts race their own submits: most arrive before the round that
+          // submitted them has committed the provider ids. Waiting for that
+          // commit lets them apply at once instead of being parked.
+          if (this.round) await this.round.catch(() => undefined);
           await messages.recordReceipts(db, batch);
         } catch (error) {
           // The centre is answered 0x64 and sends them again; say why.
@@ -39,6 +44,17 @@ export class ConnectorPool implements messages.ConnectorSet {
       const c = this.running.get(id);
       return c ? [c.connector] : [];
     });
+  }
+
+  /** Runs one dispatch round; receipts written meanwhile wait for its commit. */
+  async dispatch<T>(round: () => Promise<T>): Promise<T> {
+    const running = round();
+    this.round = running;
+    try {
+      return await running;
+    } finally {
+      if (this.round === running) this.round = null;
+    }
   }
 
   /** Brings the running connectors in line with the table. */

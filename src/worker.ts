@@ -65,7 +65,7 @@ export function startWorker(options: { db: Executor; logger: Logger; mail: mail.
 
 function smsLoops(db: Executor, pool: ConnectorPool): Loop[] {
   return [
-    { name: 'messages.dispatch', everyMs: 50, run: async () => (await messages.dispatchDueParts(db, pool)) > 0 },
+    { name: 'messages.dispatch', everyMs: 50, run: async () => (await pool.dispatch(() => messages.dispatchDueParts(db, pool))) > 0 },
     { name: 'messages.recover-leases', everyMs: 5000, run: async () => (await messages.recoverExpiredLeases(db)) > 0 },
     { name: 'messages.reconcile-receipts', everyMs: 2000, run: async () => (await messages.reconcileParkedReceipts(db)) > 0 },
     { name: 'messages.close-silent', everyMs: 60_000, run: async () => (await messages.closeSilentMessages(db)) > 0 },

@@ -4,6 +4,7 @@ import { newId } from '../../platform/ids.js';
 import { findAccount, findUser, insertAccount, updateAccount, updateUser, type AccountRow, type UserRow } from './accounts.repository.js';
 import type { Principal } from './principal.js';
 import { inviteUser } from './users.js';
+import { forgetSendingSettings } from './sending-settings.js';
 import { checkCountry, checkTimezone } from './validation.js';
 
 export async function getAccount(db: Executor, principal: Principal): Promise<AccountRow> {
@@ -29,6 +30,7 @@ export async function updateOwnAccount(
     ...(patch.timezone !== undefined && { timezone: checkTimezone(patch.timezone) }),
   });
   if (!updated) throw notFound('Account');
+  forgetSendingSettings(db, principal.accountId);
   return updated;
 }
 

@@ -77,10 +77,19 @@ export async function dispatchDueParts(db: Executor, connectors: ConnectorSet, o
       return nextState(part, connector.id, result, Date.now(), o);
     }),
   );
-  await db.transaction().execute(async (tx) => {
-    await updateParts(tx, updates);
-    await finishParts(tx, claimed, updates);
-  });
-  return claimed.length;
+  // These parts are at the centre now: losing this write to a deadlock would
+  // leave them leased until they are resubmitted as unknown, so try again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.transaction().execute(async (tx) => {
+        await updateParts(tx, updates);
+        await finishParts(tx, claimed, updates);
+      });
+      return claimed.length;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt >= 5 || (code !== '40P01' && code !== '40001')) throw error;
+    }
+  }
 }
 

@@ -25,9 +25,6 @@ export async function finishParts(tx: Executor, parts: { id: string; message_id:
   for (const c of await cancelPendingParts(tx, failedMessages)) {
     refund.push({ holdReference: c.hold_reference, reference: `part:${c.id}`, parts: 1 });
   }
-  // One call locks every wallet involved up front: settling then refunding
-  // separately could deadlock against another worker doing the same.
-  if (settle.length + refund.length > 0) await ledger.releaseMany(tx, { settle, refund });
   const submitted = updates
     .filter((u) => u.status === 'submitted' && u.connectorId && u.providerMessageId)
     .map((u) => ({ connectorId: u.connectorId!, providerMessageId: u.providerMessageId! }));
@@ -36,6 +33,10 @@ export async function finishParts(tx: Executor, parts: { id: string; message_id:
   const early = await takeParkedReceipts(tx, submitted);
   const moved = await applyReceiptRows(tx, early);
   await recomputeMessages(tx, moved.map((m) => m.message_id));
+  // Last, just before the commit: the wallet stays locked from here to the end
+  // of the transaction, and concurrent sends of the account wait for it. One
+  // call locks every wallet up front, so settling and refunding cannot deadlock.
+  if (settle.length + refund.length > 0) await ledger.releaseMany(tx, { settle, refund });
 }
 
 export type { ClaimedPart };

@@ -1,5 +1,6 @@
 import type { Executor } from '../../platform/db/index.js';
 import { invalid } from '../../platform/errors.js';
+import { createTtlCache } from '../../platform/ttl-cache.js';
 import { deleteSmsPrice, selectSmsPrices, upsertSmsPrice } from './pricing.repository.js';
 
 /**
@@ -11,11 +12,16 @@ export interface SmsPriceList {
   byCountry: ReadonlyMap<string, bigint>;
 }
 
-export async function getSmsPriceList(db: Executor): Promise<SmsPriceList> {
-  const rows = await selectSmsPrices(db);
-  const byCountry = new Map(rows.filter((r) => r.country !== '*').map((r) => [r.country, BigInt(r.price_minor)]));
-  const fallback = rows.find((r) => r.country === '*');
-  return { defaultMinor: BigInt(fallback?.price_minor ?? 0), byCountry };
+// Read on every send; a change made elsewhere shows within two seconds.
+const cache = createTtlCache<'sms', SmsPriceList>(2000);
+
+export function getSmsPriceList(db: Executor): Promise<SmsPriceList> {
+  return cache.get(db, 'sms', async () => {
+    const rows = await selectSmsPrices(db);
+    const byCountry = new Map(rows.filter((r) => r.country !== '*').map((r) => [r.country, BigInt(r.price_minor)]));
+    const fallback = rows.find((r) => r.country === '*');
+    return { defaultMinor: BigInt(fallback?.price_minor ?? 0), byCountry };
+  });
 }
 
 export function priceForCountry(list: SmsPriceList, country: string | null | undefined): bigint {
@@ -27,8 +33,11 @@ export async function setSmsPrice(db: Executor, country: string, priceMinor: big
   if (country !== '*' && !/^[A-Z]{2}$/.test(country)) throw invalid('country', 'Use * or an ISO 3166-1 alpha-2 code such as BE');
   if (priceMinor < 0n) throw invalid('price', 'Must be zero or more');
   await upsertSmsPrice(db, country, priceMinor);
+  cache.drop(db);
 }
 
 export async function removeSmsPrice(db: Executor, country: string): Promise<boolean> {
-  return deleteSmsPrice(db, country);
+  const removed = await deleteSmsPrice(db, country);
+  cache.drop(db);
+  return removed;
 }
