@@ -11,9 +11,9 @@ import {
   type FollowUpKind,
   type FollowUpRow,
 } from './ledger-holds.repository.js';
-import type { TransactionRow } from './ledger.repository.js';
+import { findAccountChain, type TransactionRow, type WalletRow } from './ledger.repository.js';
 import type { FollowUpOptions, HoldItem, HoldItemOutcome, HoldOutcome, Posting } from './types.js';
-import { inTransaction, openWallet } from './wallet.js';
+import { inTransaction, openWallet, rollWallet } from './wallet.js';
 
 /** An item as the engine takes it: `parts` undefined means all still held (single calls only). */
 export interface FollowUpRequest {
@@ -73,21 +73,61 @@ function postings(kind: FollowUpKind, quotaParts: number, provisionMinor: bigint
   return out;
 }
 
+/** Holds found by reference, with their wallets locked (the rows as locked, by account id). */
+export interface LockedHolds {
+  holds: Map<string, TransactionRow>;
+  wallets: Map<string, WalletRow>;
+}
+
+/** Finds the holds and locks their wallets, in account id order, in one statement. */
+async function lockHolds(tx: Executor, holdReferences: string[]): Promise<LockedHolds> {
+  const holds = await findHolds(tx, unique(holdReferences));
+  const walletIds = unique([...holds.values()].map((h) => h.wallet_account_id));
+  const rows = walletIds.length > 0 ? await lockWallets(tx, walletIds) : [];
+  return { holds, wallets: new Map(rows.map((w) => [w.account_id, w])) };
+}
+
+/** Rolls a wallet locked by `lockHolds` to `now` without locking it again (`openWallet` does). */
+async function rollLocked(tx: Executor, wallet: WalletRow | undefined, walletAccountId: string, now: Date): Promise<WalletRow> {
+  if (wallet) {
+    const owner = (await findAccountChain(tx, walletAccountId, now)).at(-1);
+    if (owner && owner.id === walletAccountId) return rollWallet(tx, wallet, owner);
+  }
+  return (await openWallet(tx, walletAccountId, now)).wallet;
+}
+
 /**
  * Settles or refunds parts of holds, item by item in input order, with every wallet involved
  * locked first (in account id order, one statement) and everything written in one statement.
  * Runs in the caller's transaction. Settle takes quota parts first, refund gives provision back
- * first; each item is idempotent on its reference.
+ * first; each item is idempotent on its reference. `locked`: the holds found and wallets locked
+ * already in this transaction (by `lockHolds`, for these requests and maybe more), so that each
+ * wallet is locked once per call.
  */
-export async function applyFollowUps(tx: Executor, kind: FollowUpKind, requests: FollowUpRequest[], now: Date): Promise<HoldItemOutcome[]> {
+export async function applyFollowUps(
+  tx: Executor,
+  kind: FollowUpKind,
+  requests: FollowUpRequest[],
+  now: Date,
+  locked?: LockedHolds,
+): Promise<HoldItemOutcome[]> {
   if (requests.length === 0) return [];
-  const holds = await findHolds(tx, unique(requests.map((r) => r.holdReference)));
+  const references = unique(requests.map((r) => r.holdReference));
+  const { holds: lockedHolds, wallets } = locked ?? (await lockHolds(tx, references));
+  const holds = new Map<string, TransactionRow>();
+  for (const reference of references) {
+    const hold = lockedHolds.get(reference);
+    if (hold) holds.set(reference, hold);
+  }
   const walletIds = unique([...holds.values()].map((h) => h.wallet_account_id));
-  if (walletIds.length > 0) await lockWallets(tx, walletIds);
   // Roll each wallet to `now`, so "has the hold's period ended" is judged on the current period.
   const currentPeriod = new Map<string, Date | null>();
   if (kind === 'refund') {
-    for (const id of walletIds) currentPeriod.set(id, (await openWallet(tx, id, now)).wallet.period_start);
+    for (const id of walletIds) {
+      const rolled = await rollLocked(tx, wallets.get(id), id, now);
+      wallets.set(id, rolled);
+      currentPeriod.set(id, rolled.period_start);
+    }
   }
   // Read under the locks: a concurrent follow-up of the same holds has committed by now.
   const counters = holds.size > 0 ? await readHoldCounters(tx, [...holds.values()].map((h) => h.id)) : new Map();
@@ -189,16 +229,21 @@ export async function followUpOne(db: Executor, kind: FollowUpKind, holdReferenc
   return { status, reference, replayed, quotaParts, provisionParts, provisionMinor, expiredQuotaParts, partsStillHeld };
 }
 
-/** `settleMany` / `refundMany`: validates every item first, then one transaction for all. */
-export async function followUpMany(db: Executor, kind: FollowUpKind, items: HoldItem[], options: { now?: Date }): Promise<HoldItemOutcome[]> {
+/** Validates every item of `settleMany` / `refundMany`; the requests to apply. */
+function checkItems(items: HoldItem[]): FollowUpRequest[] {
   if (!Array.isArray(items)) throw invalid('items', 'A list of items is needed');
   items.forEach((item, i) => {
     checkReference(item?.holdReference, `items[${i}].hold_reference`);
     checkReference(item.reference, `items[${i}].reference`);
     checkParts(item.parts, `items[${i}].parts`);
   });
-  if (items.length === 0) return [];
-  const requests = items.map((i) => ({ holdReference: i.holdReference, reference: i.reference, parts: i.parts }));
+  return items.map((i) => ({ holdReference: i.holdReference, reference: i.reference, parts: i.parts }));
+}
+
+/** `settleMany` / `refundMany`: validates every item first, then one transaction for all. */
+export async function followUpMany(db: Executor, kind: FollowUpKind, items: HoldItem[], options: { now?: Date }): Promise<HoldItemOutcome[]> {
+  const requests = checkItems(items);
+  if (requests.length === 0) return [];
   return inTransaction(db, (tx) => applyFollowUps(tx, kind, requests, options.now ?? new Date()));
 }
 
@@ -212,10 +257,10 @@ export async function followUpBoth(
   const refund = lists.refund ?? [];
   const now = options.now ?? new Date();
   return inTransaction(db, async (tx) => {
-    const holds = await findHolds(tx, unique([...settle, ...refund].map((i) => i.holdReference)));
-    const walletIds = unique([...holds.values()].map((h) => h.wallet_account_id));
-    if (walletIds.length > 0) await lockWallets(tx, walletIds);
-    // Each call below locks a subset of what is held already, so it never waits.
-    return { settled: await followUpMany(tx, 'settle', settle, { now }), refunded: await followUpMany(tx, 'refund', refund, { now }) };
+    const locked = await lockHolds(tx, [...settle, ...refund].map((i) => i.holdReference));
+    // Both lists reuse these holds and locks: each wallet is locked once per call.
+    const settled = await applyFollowUps(tx, 'settle', checkItems(settle), now, locked);
+    const refunded = await applyFollowUps(tx, 'refund', checkItems(refund), now, locked);
+    return { settled, refunded };
   });
 }

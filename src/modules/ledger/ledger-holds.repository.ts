@@ -30,23 +30,34 @@ export interface HoldCounters {
  * What each hold still reserves, read under its wallet's lock. A hold written without its
  * counter row (by a version before `0003_ledger_partial`, during a rolling upgrade) gets it now,
  * computed from its follow-ups.
+ *
+ * Two statements, so that a hold's follow-ups are summed only when its row is missing: in one
+ * statement the planner summed them (O(follow-ups), 100,000 rows for a large batch) before the
+ * NOT EXISTS discarded the result, on every settle of the hold.
  */
 export async function readHoldCounters(db: Executor, holdIds: string[]): Promise<Map<string, HoldCounters>> {
-  const result = await sql<{ hold_id: string; quota_parts_held: number; provision_parts_held: number }>`
+  type Row = { hold_id: string; quota_parts_held: number; provision_parts_held: number };
+  const found = await sql<Row>`
+    select hold_id, quota_parts_held, provision_parts_held from ledger_holds where hold_id = any(${holdIds}::bigint[])`.execute(db);
+  const out = new Map(found.rows.map((r) => [r.hold_id, { quotaParts: r.quota_parts_held, provisionParts: r.provision_parts_held }]));
+  const missing = [...new Set(holdIds)].filter((id) => !out.has(id));
+  if (missing.length === 0) return out;
+  const repaired = await sql<Row>`
     with missing as (
       insert into ledger_holds (hold_id, wallet_account_id, quota_parts_held, provision_parts_held)
       select h.id, h.wallet_account_id, h.quota_parts - coalesce(f.q, 0), h.provision_parts - coalesce(f.p, 0)
       from ledger_transactions h
       cross join lateral (select sum(quota_parts) as q, sum(provision_parts) as p from ledger_transactions where hold_id = h.id) f
-      where h.id = any(${holdIds}::bigint[]) and h.kind = 'hold'
+      where h.id = any(${missing}::bigint[]) and h.kind = 'hold'
         and not exists (select 1 from ledger_holds lh where lh.hold_id = h.id)
       on conflict (hold_id) do nothing
       returning hold_id, quota_parts_held, provision_parts_held
     )
-    select hold_id, quota_parts_held, provision_parts_held from ledger_holds where hold_id = any(${holdIds}::bigint[])
+    select hold_id, quota_parts_held, provision_parts_held from ledger_holds where hold_id = any(${missing}::bigint[])
     union all
     select hold_id, quota_parts_held, provision_parts_held from missing`.execute(db);
-  return new Map(result.rows.map((r) => [r.hold_id, { quotaParts: r.quota_parts_held, provisionParts: r.provision_parts_held }]));
+  for (const r of repaired.rows) out.set(r.hold_id, { quotaParts: r.quota_parts_held, provisionParts: r.provision_parts_held });
+  return out;
 }
 
 export type FollowUpKind = 'settle' | 'refund';

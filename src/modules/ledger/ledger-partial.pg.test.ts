@@ -376,3 +376,29 @@ describe('concurrency', () => {
     expect(await buckets(b)).toMatchObject({ held_provision: 0, spent_provision: 200, provision: 10_000 - 200 });
   });
 });
+
+describe('settling one large hold in rounds', () => {
+  it('releaseMany settles 20,000 one-part references of one hold in rounds of 200 and logs the first and last round', async () => {
+    const parts = 20_000;
+    const round = 200;
+    const id = await wallet(0, BigInt(parts));
+    const batch = ref();
+    const h = await ledger.hold(db(), { accountId: id, reference: batch, parts, pricePerPartMinor: 1n });
+    const times: number[] = [];
+    for (let k = 0; k < parts; k += round) {
+      const items = Array.from({ length: round }, (_, i) => ({ holdReference: batch, reference: `${batch}_part:${k + i}`, parts: 1 }));
+      const started = performance.now();
+      const { settled } = await ledger.releaseMany(db(), { settle: items });
+      times.push(performance.now() - started);
+      expect(settled.every((r) => r.status === 'settled' && !r.replayed)).toBe(true);
+    }
+    // Logged, not asserted: a round's cost growing with the hold's history (O(n²)) shows here.
+    const avg = (xs: number[]) => (xs.reduce((s, x) => s + x, 0) / xs.length).toFixed(1);
+    console.log(
+      `releaseMany ${parts} parts in rounds of ${round}: first round ${times[0]!.toFixed(1)} ms, last round ${times[times.length - 1]!.toFixed(1)} ms` +
+        ` (first 10 avg ${avg(times.slice(0, 10))} ms, last 10 avg ${avg(times.slice(-10))} ms)`,
+    );
+    expect(await counters(h.holdId)).toEqual({ quota_parts_held: 0, provision_parts_held: 0 });
+    expect(await buckets(id)).toMatchObject({ held_provision: 0, spent_provision: parts });
+  }, 300_000);
+});
