@@ -35,7 +35,7 @@ export function normaliseMessageId(id: string, format: IdReading): string {
   return s;
 }
 
-// Forms remembered for recent submits; a Map evicts oldest-first in O(1).
+// Forms remembered for recent submits (three per id: ~20,000 ids), per generation.
 const REMEMBERED_FORMS = 60_000;
 
 /**
@@ -60,7 +60,12 @@ const REMEMBERED_FORMS = 60_000;
  */
 export class MessageIdCanon {
   private respHex = false;
-  private readonly forms = new Map<string, string>();
+  // Two generations instead of oldest-first eviction from one Map: deleting
+  // from the front of a big Map leaves holes every later `keys().next()` walks.
+  // When `forms` is full it becomes `older` and a fresh one starts, so the
+  // newest REMEMBERED_FORMS forms (at most twice that) are always known.
+  private forms = new Map<string, string>();
+  private older = new Map<string, string>();
 
   constructor(private readonly format: MessageIdFormat) {}
 
@@ -84,7 +89,7 @@ export class MessageIdCanon {
     if (this.format !== 'auto') return normaliseMessageId(id, this.format);
     const key = stripped(id);
     if (tlvId !== null || !HEX.test(key)) return key;
-    const known = this.forms.get(key);
+    const known = this.forms.get(key) ?? this.older.get(key);
     if (known !== undefined) return known;
     const letters = HAS_LETTER.test(key);
     if (this.respHex && !letters) return BigInt(key).toString(16);
@@ -94,12 +99,12 @@ export class MessageIdCanon {
 
   private remember(form: string, canonical: string, exact: boolean): void {
     // An alternative form never displaces the exact form of another id.
-    if (!exact && this.forms.has(form)) return;
-    this.forms.delete(form);
+    if (!exact && (this.forms.has(form) || this.older.has(form))) return;
+    // An entry in `forms` shadows one for the same form in `older`.
     this.forms.set(form, canonical);
-    if (this.forms.size > REMEMBERED_FORMS) {
-      const oldest = this.forms.keys().next();
-      if (!oldest.done) this.forms.delete(oldest.value);
+    if (this.forms.size >= REMEMBERED_FORMS) {
+      this.older = this.forms;
+      this.forms = new Map();
     }
   }
 }

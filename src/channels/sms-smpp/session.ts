@@ -63,6 +63,7 @@ export class SmppSession {
   private resetPending = false;
   private readonly connectTimer: NodeJS.Timeout;
   private enquireTimer: NodeJS.Timeout | null = null;
+  private corked = false;
 
   constructor(private readonly options: SessionOptions, private readonly hooks: SessionHooks, private readonly log: Log) {
     this.socket = connect({ host: options.host, port: options.port });
@@ -103,7 +104,7 @@ export class SmppSession {
         resolve({ ok: false, reason: 'timeout' });
       }, timeoutMs);
       this.pending.set(sequence, { settle: resolve, timer });
-      this.socket.write(frame);
+      this.write(frame);
       this.log('debug', { command, sequence }, 'smpp: sent');
     });
   }
@@ -119,6 +120,8 @@ export class SmppSession {
   close(message: string, reset = false): void {
     this.endMessage ??= message;
     if (reset) this.resetPending = true;
+    // What was written before the close still goes out, as it did unbatched.
+    this.flush();
     this.socket.destroy();
     // 'close' may come later; settle now so no caller waits on a dead link.
     this.finish();
@@ -201,7 +204,26 @@ export class SmppSession {
 
   private respond(command: string, sequence: number, status: number): void {
     if (this.ended || !this.socket.writable) return;
-    this.socket.write(encodePdu(command, { sequence_number: sequence, command_status: status }));
+    this.write(encodePdu(command, { sequence_number: sequence, command_status: status }));
+  }
+
+  /**
+   * Writes a frame; the frames written in one tick leave in one syscall (the
+   * socket is corked until the next tick), not one write each. Order is kept.
+   */
+  private write(frame: Buffer): void {
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => this.flush());
+    }
+    this.socket.write(frame);
+  }
+
+  private flush(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.socket.uncork();
   }
 
   private finish(): void {

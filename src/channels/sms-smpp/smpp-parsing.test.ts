@@ -80,10 +80,10 @@ describe('receipts', () => {
     });
   });
 
-  it('maps every stat, unknown words included', () => {
+  it('maps every stat, unknown words included; ENROUTE is intermediate like ACCEPTD', () => {
     const stats = ['DELIVRD', 'UNDELIV', 'EXPIRED', 'REJECTD', 'DELETED', 'ACCEPTD', 'ENROUTE', 'UNKNOWN', 'weird', null];
     expect(stats.map(statusFromStat)).toEqual([
-      'delivered', 'undelivered', 'expired', 'rejected', 'deleted', 'accepted', 'unknown', 'unknown', 'unknown', 'unknown',
+      'delivered', 'undelivered', 'expired', 'rejected', 'deleted', 'accepted', 'accepted', 'unknown', 'unknown', 'unknown',
     ]);
   });
 

@@ -26,6 +26,7 @@ export class SmscSession {
   systemId = '';
   private sequence = 0;
   private closed = false;
+  private corked = false;
   private readonly framer = new PduFramer();
   // Insertion order is send order, so expiry can stop at the first young entry.
   private readonly pending = new Map<number, PendingDeliver>();
@@ -64,9 +65,17 @@ export class SmscSession {
     return this.isOpen && (this.bindMode === 'transmitter' || this.bindMode === 'transceiver');
   }
 
-  /** Writes a PDU; false when the connection is gone. */
+  /**
+   * Writes a PDU; false when the connection is gone. The PDUs written in one
+   * tick leave in one syscall (the socket is corked until the next tick), in order.
+   */
   send(pdu: SmppPdu): boolean {
     if (!this.isOpen || !this.socket.writable) return false;
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => this.flush());
+    }
     this.socket.write(pdu.toBuffer());
     return true;
   }
@@ -108,7 +117,15 @@ export class SmscSession {
   }
 
   destroy(): void {
+    // What was sent before still goes out, as it did unbatched.
+    this.flush();
     this.socket.destroy();
+  }
+
+  private flush(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.socket.uncork();
   }
 
   private onData(chunk: Buffer): void {
