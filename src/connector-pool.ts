@@ -15,7 +15,7 @@ export class ConnectorPool implements messages.ConnectorSet {
   private running = new Map<string, { connector: SmsConnector; version: string }>();
   private routes: routing.RouteRow[] = [];
   private receipts;
-  private round: Promise<unknown> | null = null;
+  private rounds = new Set<Promise<unknown>>();
 
   constructor(
     private readonly db: Executor,
@@ -27,7 +27,7 @@ export class ConnectorPool implements messages.ConnectorSet {
           // Receipts race their own submits: most arrive before the round that
           // submitted them has committed the provider ids. Waiting for that
           // commit lets them apply at once instead of being parked.
-          if (this.round) await this.round.catch(() => undefined);
+          if (this.rounds.size > 0) await Promise.allSettled([...this.rounds]);
           await messages.recordReceipts(db, batch);
         } catch (error) {
           // The centre is answered 0x64 and sends them again; say why.
@@ -46,14 +46,14 @@ export class ConnectorPool implements messages.ConnectorSet {
     });
   }
 
-  /** Runs one dispatch round; receipts written meanwhile wait for its commit. */
+  /** Runs one dispatch round; receipts written meanwhile wait for it to commit. */
   async dispatch<T>(round: () => Promise<T>): Promise<T> {
     const running = round();
-    this.round = running;
+    this.rounds.add(running);
     try {
       return await running;
     } finally {
-      if (this.round === running) this.round = null;
+      this.rounds.delete(running);
     }
   }
 

@@ -65,7 +65,9 @@ export function startWorker(options: { db: Executor; logger: Logger; mail: mail.
 
 function smsLoops(db: Executor, pool: ConnectorPool): Loop[] {
   return [
-    { name: 'messages.dispatch', everyMs: 50, run: async () => (await pool.dispatch(() => messages.dispatchDueParts(db, pool))) > 0 },
+    // Two rounds side by side: while one waits for the SMS centre or its commit,
+    // the other claims and submits (SKIP LOCKED keeps them apart).
+    ...[1, 2].map((n) => ({ name: `messages.dispatch-${n}`, everyMs: 50, run: async () => (await pool.dispatch(() => messages.dispatchDueParts(db, pool))) > 0 })),
     { name: 'messages.recover-leases', everyMs: 5000, run: async () => (await messages.recoverExpiredLeases(db)) > 0 },
     { name: 'messages.reconcile-receipts', everyMs: 2000, run: async () => (await messages.reconcileParkedReceipts(db)) > 0 },
     { name: 'messages.close-silent', everyMs: 60_000, run: async () => (await messages.closeSilentMessages(db)) > 0 },

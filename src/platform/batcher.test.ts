@@ -40,3 +40,21 @@ describe('createBatcher', () => {
     await expect(b.add(2)).rejects.toThrow('closed');
   });
 });
+
+describe('createBatcher with concurrency', () => {
+  it('runs up to that many flushes at once and still answers every item', async () => {
+    let active = 0;
+    let most = 0;
+    const b = createBatcher<number, number>(async (items) => {
+      active++;
+      most = Math.max(most, active);
+      await new Promise((r) => setTimeout(r, 20));
+      active--;
+      return items.map((i) => ({ ok: true, value: i }));
+    }, { maxItems: 2, maxWaitMs: 1, concurrency: 3 });
+    const values = await Promise.all(Array.from({ length: 12 }, (_, i) => b.add(i)));
+    expect(values).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expect(most).toBe(3);
+    await b.close();
+  });
+});

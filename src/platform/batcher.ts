@@ -16,23 +16,28 @@ export type FlushResult<R> = { ok: true; value: R } | { ok: false; error: unknow
 
 export function createBatcher<T, R = void>(
   flush: (items: T[]) => Promise<FlushResult<R>[] | void>,
-  options: { maxItems?: number; maxWaitMs?: number } = {},
+  options: { maxItems?: number; maxWaitMs?: number; concurrency?: number } = {},
 ): Batcher<T, R> {
   const maxItems = options.maxItems ?? 500;
   const maxWaitMs = options.maxWaitMs ?? 5;
+  // More than one flush in flight only where order between flushes does not matter.
+  const concurrency = options.concurrency ?? 1;
   let waiting: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> = Promise.resolve();
-  let busy = false;
+  const inFlight = new Set<Promise<void>>();
   let closed = false;
+  const busy = () => inFlight.size >= concurrency;
 
   const run = (): Promise<void> => {
     if (timer) clearTimeout(timer);
     timer = null;
-    if (busy || waiting.length === 0) return running;
-    busy = true;
+    if (busy() || waiting.length === 0) return Promise.all(inFlight).then(() => undefined);
     const batch = waiting.splice(0, maxItems);
+    // The flush removes itself from inFlight when done; its first await lets
+    // the assignment below happen before that.
+    let running: Promise<void> | undefined = undefined;
     running = (async () => {
+      await Promise.resolve();
       try {
         const results = await flush(batch.map((b) => b.item));
         batch.forEach((b, i) => {
@@ -44,10 +49,12 @@ export function createBatcher<T, R = void>(
       } catch (error) {
         for (const b of batch) b.reject(error);
       } finally {
-        busy = false;
+        inFlight.delete(running!);
       }
       if (waiting.length > 0) await run();
     })();
+    inFlight.add(running);
+    if (waiting.length > 0 && !busy()) void run();
     return running;
   };
 
@@ -56,14 +63,13 @@ export function createBatcher<T, R = void>(
       if (closed) return Promise.reject(new Error('batcher closed'));
       return new Promise<R>((resolve, reject) => {
         waiting.push({ item, resolve, reject });
-        if (!busy && waiting.length >= maxItems) void run();
-        else if (!busy) timer ??= setTimeout(() => void run(), maxWaitMs);
+        if (!busy() && waiting.length >= maxItems) void run();
+        else if (!busy()) timer ??= setTimeout(() => void run(), maxWaitMs);
       });
     },
     async close() {
       closed = true;
-      await run();
-      await running;
+      while (waiting.length > 0 || inFlight.size > 0) await run();
     },
   };
 }

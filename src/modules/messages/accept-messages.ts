@@ -30,10 +30,12 @@ export interface SendQueue {
   close(): Promise<void>;
 }
 
-export function createSendQueue(db: Executor, options: { maxGroup?: number; maxWaitMs?: number } = {}): SendQueue {
+export function createSendQueue(db: Executor, options: { maxGroup?: number; maxWaitMs?: number; concurrency?: number } = {}): SendQueue {
   const batcher: Batcher<Awaited<ReturnType<typeof prepareSend>>, Committed> = createBatcher((sends) => commitSends(db, sends), {
     maxItems: options.maxGroup ?? 200,
     maxWaitMs: options.maxWaitMs ?? 1,
+    // Groups are independent; a few in flight overlap one's inserts with another's commit.
+    concurrency: options.concurrency ?? 3,
   });
   return {
     async accept(caller, req, opts) {

@@ -3,7 +3,7 @@ import { AppError } from '../../platform/errors.js';
 import type { FlushResult } from '../../platform/batcher.js';
 import * as ledger from '../ledger/index.js';
 import { findKeys, storeKeys, tryLockKeys } from './idempotency.repository.js';
-import { insertMessages, insertParts, type NewPart } from './messages.repository.js';
+import { deleteUncommittedMessages, insertMessages, insertParts, type NewPart } from './messages.repository.js';
 import type { PreparedSend, SendResult } from './prepare-send.js';
 
 export interface Committed {
@@ -44,6 +44,10 @@ export async function commitSends(db: Executor, sends: PreparedSend[]): Promise<
     });
 
     const live = sends.flatMap((s, i) => (out[i] ? [] : [i]));
+    // Rows first, credit last: the holds lock the wallet until the commit, and
+    // the other groups of the account wait for it, so that lock should cover
+    // as little as possible. Rows of a send its holds then refuse are removed.
+    await writeRows(tx, live.map((i) => sends[i]!));
     const items = live.flatMap((i) => sends[i]!.holds.map((h) => ({ send: i, input: { accountId: sends[i]!.caller.accountId, reference: h.reference, parts: h.parts, pricePerPartMinor: h.price } })));
     // One clock for the group: the sends arrived within milliseconds of each other.
     const now = new Date(Math.max(...sends.map((s) => s.now.getTime())));
@@ -65,21 +69,24 @@ export async function commitSends(db: Executor, sends: PreparedSend[]): Promise<
       }
     });
     if (refunds.length > 0) await ledger.refundMany(tx, refunds);
+    const refused = live.filter((i) => out[i]);
+    await deleteUncommittedMessages(tx, refused.flatMap((i) => sends[i]!.messages.map((m) => m.id)));
 
     const done = live.filter((i) => !out[i]);
-    const messages = done.flatMap((i) => sends[i]!.messages);
-    const parts: NewPart[] = [];
-    for (const i of done) {
-      const s = sends[i]!;
-      for (const m of s.messages) {
-        s.parts.forEach((p, seq) => parts.push({ messageId: m.id, seq: seq + 1, dataCoding: p.dataCoding, udh: p.udh, payload: p.payload, status: s.partStatus, dueAt: s.dueAt }));
-      }
-    }
-    await insertMessages(tx, messages);
-    await insertParts(tx, parts);
     const toStore = done.filter((i) => sends[i]!.idempotency);
     await storeKeys(tx, toStore.map((i) => ({ accountId: sends[i]!.caller.accountId, key: sends[i]!.idempotency!.key, hash: sends[i]!.idempotency!.hash, body: sends[i]!.result })));
     for (const i of done) out[i] = { ok: true, value: { result: sends[i]!.result, replayed: false } };
     return out as FlushResult<Committed>[];
   });
+}
+
+async function writeRows(tx: Executor, sends: PreparedSend[]): Promise<void> {
+  const parts: NewPart[] = [];
+  for (const s of sends) {
+    for (const m of s.messages) {
+      s.parts.forEach((p, seq) => parts.push({ messageId: m.id, seq: seq + 1, dataCoding: p.dataCoding, udh: p.udh, payload: p.payload, status: s.partStatus, dueAt: s.dueAt }));
+    }
+  }
+  await insertMessages(tx, sends.flatMap((s) => s.messages));
+  await insertParts(tx, parts);
 }

@@ -146,3 +146,11 @@ export async function cancelUnsentParts(db: Executor, messageId: string): Promis
     where message_id = ${messageId} and status in ('scheduled', 'queued')`.execute(db);
   return Number(r.numAffectedRows ?? 0);
 }
+
+/** Removes messages written earlier in the same transaction whose send then failed. */
+export async function deleteUncommittedMessages(db: Executor, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await sql`delete from message_events where message_id = any(${ids}::text[])`.execute(db);
+  await sql`delete from message_parts where message_id = any(${ids}::text[])`.execute(db);
+  await sql`delete from messages where id = any(${ids}::text[])`.execute(db);
+}

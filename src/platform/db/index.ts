@@ -33,7 +33,8 @@ export function openDatabase(url: string, options: { poolSize?: number; logger?:
   });
   // A client losing its server must not crash the process, idle (the pool's
   // event) or checked out (the client's own, which nothing else listens to).
-  const lost = (error: Error) => options.logger?.warn({ err: error }, 'database connection lost');
+  // Only the message: pg's errors can reference the whole client.
+  const lost = (error: Error) => options.logger?.warn({ error: error.message, code: (error as { code?: string }).code }, 'database connection lost');
   pool.on('error', lost);
   pool.on('connect', (client) => client.on('error', lost));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
