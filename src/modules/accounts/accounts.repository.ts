@@ -91,3 +91,8 @@ export async function findSendingSettings(db: Executor, accountId: string): Prom
   const r = await sql<SendingSettingsRow>`select default_country, sms_max_parts, allowed_countries from accounts where id = ${accountId}`.execute(db);
   return r.rows[0];
 }
+
+/** Serialises first-run setup between processes until the transaction ends. */
+export async function lockSetup(db: Executor): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext('herald.setup'))`.execute(db);
+}

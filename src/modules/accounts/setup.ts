@@ -1,7 +1,7 @@
-import { sql, type Executor } from '../../platform/db/index.js';
+import type { Executor } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { countAccounts, insertAccount, insertUser, type UserRow } from './accounts.repository.js';
+import { countAccounts, insertAccount, insertUser, lockSetup, type UserRow } from './accounts.repository.js';
 import { consumeToken, insertToken, invalidateTokens, peekToken } from './credentials.repository.js';
 import { checkPasswordPolicy, hashPassword } from './passwords.js';
 import { hashToken, newOpaqueToken } from './tokens.js';
@@ -20,7 +20,7 @@ export async function isSetupNeeded(db: Executor): Promise<boolean> {
  */
 export async function issueSetupLink(db: Executor, publicUrl: string): Promise<string | null> {
   return db.transaction().execute(async (tx) => {
-    await sql`select pg_advisory_xact_lock(hashtext('herald.setup'))`.execute(tx);
+    await lockSetup(tx);
     if (!(await isSetupNeeded(tx))) return null;
     await invalidateTokens(tx, 'setup', null);
     const { token, hash } = newOpaqueToken();
@@ -52,7 +52,7 @@ export async function completeSetup(db: Executor, input: CompleteSetupInput): Pr
   const timezone = checkTimezone(input.timezone ?? 'UTC');
   const passwordHash = await hashPassword(input.password);
   return db.transaction().execute(async (tx) => {
-    await sql`select pg_advisory_xact_lock(hashtext('herald.setup'))`.execute(tx);
+    await lockSetup(tx);
     if (!(await isSetupNeeded(tx))) throw new AppError('setup_already_done', 'Herald is already set up; sign in instead');
     const token = await consumeToken(tx, hashToken(input.token), ['setup']);
     if (!token) throw new AppError('invalid_token', 'This setup link is not valid any more; restart Herald for a new one', { field: 'token' });

@@ -184,3 +184,12 @@ export async function closeSilentParts(db: Executor, graceMinutes: number, limit
     returning p.message_id`.execute(db);
   return r.rows.map((x) => x.message_id);
 }
+
+/** Parked receipts whose part now has its provider id, removed as they are handed back. */
+export async function takeMatchedParkedReceipts(db: Executor): Promise<ReceiptUpdate[]> {
+  const r = await sql<{ connector_id: string; provider_message_id: string; status: PartStatus; error_code: string | null }>`
+    delete from sms_receipts_parked r using message_parts p
+    where p.connector_id = r.connector_id and p.provider_message_id = r.provider_message_id
+    returning r.connector_id, r.provider_message_id, r.status, r.error_code`.execute(db);
+  return r.rows.map((x) => ({ connectorId: x.connector_id, providerMessageId: x.provider_message_id, status: x.status, errorCode: x.error_code }));
+}

@@ -1,6 +1,6 @@
 import type { Receipt } from '../../channels/channel.js';
-import { sql, type Executor } from '../../platform/db/index.js';
-import { applyReceiptRows, finalProviderIds, parkReceipts, recomputeMessages, type ReceiptUpdate } from './progress.repository.js';
+import type { Executor } from '../../platform/db/index.js';
+import { applyReceiptRows, finalProviderIds, parkReceipts, recomputeMessages, takeMatchedParkedReceipts } from './progress.repository.js';
 import type { PartStatus } from './status.js';
 
 const RECEIPT_TO_PART: Record<Receipt['status'], PartStatus | null> = {
@@ -42,14 +42,10 @@ export async function recordReceipts(db: Executor, receipts: Receipt[]): Promise
 /** Parked receipts whose submit has since been recorded (a race the dispatcher cannot close alone). */
 export async function reconcileParkedReceipts(db: Executor): Promise<number> {
   return db.transaction().execute(async (tx) => {
-    const r = await sql<{ connector_id: string; provider_message_id: string; status: PartStatus; error_code: string | null }>`
-      delete from sms_receipts_parked r using message_parts p
-      where p.connector_id = r.connector_id and p.provider_message_id = r.provider_message_id
-      returning r.connector_id, r.provider_message_id, r.status, r.error_code`.execute(tx);
-    if (r.rows.length === 0) return 0;
-    const updates: ReceiptUpdate[] = r.rows.map((x) => ({ connectorId: x.connector_id, providerMessageId: x.provider_message_id, status: x.status, errorCode: x.error_code }));
+    const updates = await takeMatchedParkedReceipts(tx);
+    if (updates.length === 0) return 0;
     const moved = await applyReceiptRows(tx, updates);
     await recomputeMessages(tx, moved.map((m) => m.message_id));
-    return r.rows.length;
+    return updates.length;
   });
 }
