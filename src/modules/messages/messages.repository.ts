@@ -34,7 +34,8 @@ export interface NewPart {
 }
 
 // One statement per table whatever the number of rows: arrays bound as one
-// parameter each stay far below PostgreSQL's 65,535-parameter limit.
+// parameter each stay far below PostgreSQL's 65,535-parameter limit. The
+// first history entry (accepted) is the message row itself, not an event.
 export async function insertMessages(db: Executor, rows: NewMessage[]): Promise<void> {
   if (rows.length === 0) return;
   const col = <T>(f: (r: NewMessage) => T) => rows.map(f);
@@ -48,9 +49,6 @@ export async function insertMessages(db: Executor, rows: NewMessage[]): Promise<
       ${col((r) => r.encoding)}::text[], ${col((r) => r.partsCount)}::smallint[], ${col((r) => r.pricePerPartMinor.toString())}::bigint[],
       ${col((r) => r.status)}::text[], ${col((r) => r.sendAt.toISOString())}::timestamptz[], ${col((r) => r.validUntil.toISOString())}::timestamptz[],
       ${col((r) => r.callbackUrl)}::text[])`.execute(db);
-  await sql`
-    insert into message_events (message_id, status, detail)
-    select * from unnest(${col((r) => r.id)}::text[], ${col((r) => r.status)}::text[], ${col(() => 'accepted')}::text[])`.execute(db);
 }
 
 export async function insertParts(db: Executor, rows: NewPart[]): Promise<void> {

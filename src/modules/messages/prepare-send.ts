@@ -48,7 +48,8 @@ export interface PreparedSend {
   now: Date;
 }
 
-const SCHEDULE_AFTER_MS = 5_000;
+/** A send_at further ahead than this makes a message scheduled rather than queued. */
+export const SCHEDULE_AFTER_MS = 5_000;
 const DEFAULT_VALIDITY_MINUTES = 48 * 60;
 
 /** Same key and same body give the same answer; the hash is of the body as the API received it. */

@@ -4,6 +4,7 @@ import { getSendingSettings } from '../accounts/index.js';
 import { parseNumber } from '../numbers/index.js';
 import { getSmsPriceList, priceForCountry } from '../pricing/index.js';
 import { analyseText, validateText } from '../sms-text/index.js';
+import { SCHEDULE_AFTER_MS } from './prepare-send.js';
 import { findMessage, listEvents, listMessages as listRows, listParts, type MessageFilter, type MessageRow, type PartRow } from './messages.repository.js';
 
 export interface MessageDetail {
@@ -15,8 +16,14 @@ export interface MessageDetail {
 export async function getMessage(db: Executor, accountId: string, id: string): Promise<MessageDetail> {
   const message = await findMessage(db, accountId, id);
   if (!message) throw notFound('Message');
-  const [parts, history] = await Promise.all([listParts(db, id), listEvents(db, id)]);
-  return { message, parts, history };
+  const [parts, events] = await Promise.all([listParts(db, id), listEvents(db, id)]);
+  // Acceptance is not stored as an event (one row less per message); it is the message row.
+  const accepted = { status: wasScheduled(message) ? 'scheduled' : 'queued', detail: 'accepted', at: message.created_at };
+  return { message, parts, history: [accepted, ...events] };
+}
+
+function wasScheduled(m: MessageRow): boolean {
+  return m.send_at.getTime() > m.created_at.getTime() + SCHEDULE_AFTER_MS;
 }
 
 export function listMessages(db: Executor, accountId: string, filter: MessageFilter): Promise<MessageRow[]> {
