@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './test-db.js';
 import { verifyLedger } from '../../src/modules/ledger/index.js';
 import type { Executor } from '../../src/platform/db/index.js';
 
@@ -27,4 +28,28 @@ export async function insertAccount(
     })
     .execute();
   return id;
+}
+
+/**
+ * A fresh database for the calling test file, with the ledger invariant
+ * checked after every test. Call at the top level of the file.
+ */
+export function useLedgerDatabase(): () => TestDatabase {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterEach(() => expectLedgerConsistent(database!.db));
+  afterAll(() => database?.drop());
+  return () => database!;
+}
+
+/** The error a promise rejects with; fails the test when it resolves. */
+export async function errorOf(promise: Promise<unknown>): Promise<{ code?: string; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as { code?: string; message: string };
+  }
+  throw new Error('expected an error');
 }

@@ -1,19 +1,12 @@
 import { Kysely, PostgresDialect } from 'kysely';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase, sql, type Database, type Executor } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors.js';
-import { createTestDatabase, type TestDatabase } from '../../../test/helpers/test-db.js';
-import { expectLedgerConsistent, insertAccount } from '../../../test/helpers/ledger.js';
+import { insertAccount, useLedgerDatabase } from '../../../test/helpers/ledger.js';
 import * as ledger from './index.js';
 
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterEach(() => expectLedgerConsistent(database.db));
-afterAll(() => database.drop());
-
-const db = () => database.db;
+const database = useLedgerDatabase();
+const db = () => database().db;
 const at = (iso: string) => new Date(iso);
 let seq = 0;
 const ref = (prefix = 'msg') => `${prefix}_hm${process.pid}_${++seq}`;
@@ -51,7 +44,7 @@ function failed(r: ledger.HoldResult | undefined): AppError {
 /** A Kysely on the test pool that counts the statements it sends (not destroyed: the pool is shared). */
 function countingDb(): { db: Executor; count: () => number } {
   let n = 0;
-  const counting = new Kysely<Database>({ dialect: new PostgresDialect({ pool: database.pool }), log: (e) => void (e.level === 'query' && n++) });
+  const counting = new Kysely<Database>({ dialect: new PostgresDialect({ pool: database().pool }), log: (e) => void (e.level === 'query' && n++) });
   return { db: counting, count: () => n };
 }
 
@@ -300,7 +293,7 @@ describe('holdMany concurrency', () => {
   it('8 connections × 50 one-part items on 100 parts of quota: exactly 100 held, no deadlock', async () => {
     const now = at('2025-02-10T00:00:00Z');
     const id = await wallet(100, 0n, { now: at('2025-01-10T00:00:00Z') });
-    const wide = openDatabase(database.url, { poolSize: 8 });
+    const wide = openDatabase(database().url, { poolSize: 8 });
     try {
       const calls = await Promise.all(
         Array.from({ length: 8 }, (_, c) =>
@@ -318,7 +311,7 @@ describe('holdMany concurrency', () => {
 
   it('8 connections over three wallets in different orders: every wallet locked in one order, no deadlock', async () => {
     const wallets = [await wallet(30, 0n), await wallet(30, 0n), await wallet(30, 0n)];
-    const wide = openDatabase(database.url, { poolSize: 8 });
+    const wide = openDatabase(database().url, { poolSize: 8 });
     try {
       const calls = await Promise.all(
         Array.from({ length: 8 }, (_, c) => {

@@ -1,17 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase, sql, type Executor } from '../../platform/db/index.js';
-import { createTestDatabase, type TestDatabase } from '../../../test/helpers/test-db.js';
-import { expectLedgerConsistent, insertAccount } from '../../../test/helpers/ledger.js';
+import { insertAccount, useLedgerDatabase, errorOf } from '../../../test/helpers/ledger.js';
 import * as ledger from './index.js';
 
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterEach(() => expectLedgerConsistent(database.db));
-afterAll(() => database.drop());
-
-const db = () => database.db;
+const database = useLedgerDatabase();
+const db = () => database().db;
 const at = (iso: string) => new Date(iso);
 let seq = 0;
 const ref = (prefix = 'batch') => `${prefix}_${process.pid}_${++seq}`;
@@ -23,14 +16,6 @@ async function wallet(monthlyQuota: number, provision: bigint, now?: Date): Prom
   return id;
 }
 
-async function errorOf(promise: Promise<unknown>): Promise<{ code?: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code?: string; message: string };
-  }
-  throw new Error('expected an error');
-}
 
 /** A deterministic shuffle (the order matters to what is asserted only through its effects). */
 function shuffle<T>(values: T[], seed = 42): T[] {
@@ -295,7 +280,7 @@ describe('settleMany and refundMany', () => {
 
 describe('concurrency', () => {
   async function run<T>(workers: Array<(db: Executor) => Promise<T[]>>): Promise<T[]> {
-    const wide = openDatabase(database.url, { poolSize: workers.length });
+    const wide = openDatabase(database().url, { poolSize: workers.length });
     try {
       return (await Promise.all(workers.map((w) => w(wide.db)))).flat();
     } finally {

@@ -1,17 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase, type Executor } from '../../platform/db/index.js';
-import { createTestDatabase, type TestDatabase } from '../../../test/helpers/test-db.js';
-import { expectLedgerConsistent, insertAccount } from '../../../test/helpers/ledger.js';
+import { insertAccount, useLedgerDatabase } from '../../../test/helpers/ledger.js';
 import * as ledger from './index.js';
 
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterEach(() => expectLedgerConsistent(database.db));
-afterAll(() => database.drop());
-
-const db = () => database.db;
+const database = useLedgerDatabase();
+const db = () => database().db;
 const at = (iso: string) => new Date(iso);
 let seq = 0;
 const ref = () => `msg_p${process.pid}_${++seq}`;
@@ -174,7 +167,7 @@ describe('concurrency', () => {
     const id = await insertAccount(db(), { timezone: 'UTC' });
     await ledger.setPlan(db(), id, { monthlyQuota: quota }, at('2025-01-10T00:00:00Z'));
     if (provision > 0n) await ledger.topUp(db(), { walletAccountId: id, amountMinor: provision });
-    const wide = openDatabase(database.url, { poolSize: 25 });
+    const wide = openDatabase(database().url, { poolSize: 25 });
     try {
       const now = at('2025-02-10T00:00:00Z');
       const results = await Promise.allSettled(

@@ -1,17 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from '../../platform/db/index.js';
-import { createTestDatabase, type TestDatabase } from '../../../test/helpers/test-db.js';
-import { expectLedgerConsistent, insertAccount } from '../../../test/helpers/ledger.js';
+import { insertAccount, useLedgerDatabase, errorOf } from '../../../test/helpers/ledger.js';
 import * as ledger from './index.js';
 
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterEach(() => expectLedgerConsistent(database.db));
-afterAll(() => database.drop());
-
-const db = () => database.db;
+const database = useLedgerDatabase();
+const db = () => database().db;
 let seq = 0;
 const ref = () => `msg_${process.pid}_${++seq}`;
 
@@ -23,14 +16,6 @@ async function wallet(monthlyQuota: number, provision: bigint, timezone = 'UTC')
   return id;
 }
 
-async function errorOf(promise: Promise<unknown>): Promise<{ code?: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code?: string; message: string };
-  }
-  throw new Error('expected an error');
-}
 
 describe('top-up and balances', () => {
   it('adds provision to a top-level wallet and shows it per bucket', async () => {
