@@ -89,6 +89,7 @@ describe('sending an SMS', () => {
       await world.pump(async () => (await statusOf(t, owner.accountId, accepted[0].id)) === 'failed');
       const detail = json(await t.app.inject({ method: 'GET', url: `/v1/messages/${accepted[0].id}`, ...key.caller }));
       expect(detail.part_list[0]).toMatchObject({ status: 'failed', error_code: '0x0B' });
+      expect(detail.history.map((h: { status: string; detail: string | null }) => [h.status, h.detail])).toEqual([['queued', 'accepted'], ['failed', 'code 0x0B']]);
       const after = await ledger.getBalances(t.db, owner.accountId);
       expect(after.provision.availableMinor).toBe(before.provision.availableMinor);
       expect(after.quota.remaining).toBe(before.quota.remaining);

@@ -150,7 +150,7 @@ export async function takeParkedReceipts(db: Executor, keys: { connectorId: stri
     .map((x) => ({ connectorId: x.connector_id, providerMessageId: x.provider_message_id, status: x.status, errorCode: x.error_code }));
 }
 
-/** Brings each message's state in line with its parts, recording every change in its history. */
+/** Brings each message's state in line with its parts; `detail` records the change as a history event. */
 export async function recomputeMessages(db: Executor, messageIds: string[], detail: string | null = null): Promise<{ id: string; status: MessageStatus }[]> {
   const ids = [...new Set(messageIds)];
   if (ids.length === 0) return [];
@@ -165,8 +165,12 @@ export async function recomputeMessages(db: Executor, messageIds: string[], deta
     update messages m set status = c.status, updated_at = now(), final_at = case when c.final then now() else null end
     from unnest(${col((c) => c.id)}::text[], ${col((c) => c.to)}::text[], ${col((c) => FINAL_MESSAGE.has(c.to))}::boolean[]) as c(id, status, final)
     where m.id = c.id`.execute(db);
-  await sql`insert into message_events (message_id, status, detail)
-    select * from unnest(${col((c) => c.id)}::text[], ${col((c) => c.to)}::text[], ${col(() => detail)}::text[])`.execute(db);
+  // The ordinary path (submitted, delivered…) is read from the rows
+  // themselves; only a change with a reason of its own is an event.
+  if (detail !== null) {
+    await sql`insert into message_events (message_id, status, detail)
+      select * from unnest(${col((c) => c.id)}::text[], ${col((c) => c.to)}::text[], ${col(() => detail)}::text[])`.execute(db);
+  }
   return changes.map((c) => ({ id: c.id, status: c.to }));
 }
 

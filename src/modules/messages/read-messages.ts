@@ -17,13 +17,29 @@ export async function getMessage(db: Executor, accountId: string, id: string): P
   const message = await findMessage(db, accountId, id);
   if (!message) throw notFound('Message');
   const [parts, events] = await Promise.all([listParts(db, id), listEvents(db, id)]);
-  // Acceptance is not stored as an event (one row less per message); it is the message row.
-  const accepted = { status: wasScheduled(message) ? 'scheduled' : 'queued', detail: 'accepted', at: message.created_at };
-  return { message, parts, history: [accepted, ...events] };
+  return { message, parts, history: historyOf(message, parts, events) };
 }
 
-function wasScheduled(m: MessageRow): boolean {
-  return m.send_at.getTime() > m.created_at.getTime() + SCHEDULE_AFTER_MS;
+type HistoryEntry = { status: string; detail: string | null; at: Date };
+
+/**
+ * A message's history. The ordinary path — accepted, submitted, its final
+ * state — is read from the message and part rows, which hold those times;
+ * only changes with a reason of their own (a cancel, no receipt) are stored
+ * as events. That keeps one row per message instead of three.
+ */
+function historyOf(m: MessageRow, parts: PartRow[], events: HistoryEntry[]): HistoryEntry[] {
+  const scheduled = m.send_at.getTime() > m.created_at.getTime() + SCHEDULE_AFTER_MS;
+  const history: HistoryEntry[] = [{ status: scheduled ? 'scheduled' : 'queued', detail: 'accepted', at: m.created_at }];
+  const submittedAt = parts.map((p) => p.submitted_at?.getTime() ?? 0).reduce((a, b) => Math.max(a, b), 0);
+  if (submittedAt > 0 && m.status !== 'queued' && m.status !== 'scheduled') {
+    history.push({ status: 'submitted', detail: null, at: new Date(submittedAt) });
+  }
+  if (m.final_at && !events.some((e) => e.status === m.status)) {
+    const code = parts.find((p) => p.error_code && p.status === m.status)?.error_code ?? null;
+    history.push({ status: m.status, detail: code ? `code ${code}` : null, at: m.final_at });
+  }
+  return [...history, ...events].sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
 export function listMessages(db: Executor, accountId: string, filter: MessageFilter): Promise<MessageRow[]> {
