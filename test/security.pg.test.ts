@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as accounts from '../src/modules/accounts/index.js';
 import { registerAuth } from '../src/http/auth.js';
 import { createTestApp, json, type Caller, type TestApp } from './helpers/app.js';
-import { activate, createKey, createOwner, createSubaccountOwner, uniqueEmail, type TestUser } from './helpers/factories.js';
+import { createKey, createOwner, createSubaccountOwner, uniqueEmail, type TestUser } from './helpers/factories.js';
 import { fund } from './helpers/sms-world.js';
 
 /**

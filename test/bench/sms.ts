@@ -21,24 +21,19 @@
  * path's statements); BENCH_KEEP=1 (keep the data dir); BENCH_EXTRA_WORKERS=n (an
  * experiment: n more `herald worker` processes on the same database).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as accounts from '../../src/modules/accounts/index.js';
 import * as ledger from '../../src/modules/ledger/index.js';
 import * as messages from '../../src/modules/messages/index.js';
 import * as pricing from '../../src/modules/pricing/index.js';
 import { openDatabase, sql, type DatabaseHandle, type Executor } from '../../src/platform/db/index.js';
-import { postgresUrl } from '../../src/platform/db/embedded/connection.js';
 import { ApiClient } from './http-client.js';
 import { embeddedServer, freePort, startHerald, stopHerald, waitReady, type Herald } from './herald-process.js';
 import { ActivitySampler, countStatements, describeDelta, resetStatements, snapshot, topStatements, type PgSnapshot } from './pg-observer.js';
 import { memoryOf, ProcessWatch } from './proc.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const HOST = '127.0.0.1';
 const TEXT = 'Your Herald verification code is 482913. It expires in 10 minutes.';
 const SENDER = 'Herald';

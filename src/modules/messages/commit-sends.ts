@@ -43,7 +43,7 @@ export async function commitSends(db: Executor, sends: PreparedSend[]): Promise<
       } else out[i] = { ok: true, value: { result: previous.response_body as SendResult, replayed: true } };
     });
 
-    const live = sends.flatMap((s, i) => (out[i] ? [] : [i]));
+    const live = sends.flatMap((_, i) => (out[i] ? [] : [i]));
     // Rows first, credit last: the holds lock the wallet until the commit, and
     // the other groups of the account wait for it, so that lock should cover
     // as little as possible. Rows of a send its holds then refuse are removed.

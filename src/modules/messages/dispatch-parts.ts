@@ -1,6 +1,5 @@
 import type { DeliveryResult, SmsConnector } from '../../channels/channel.js';
 import type { Executor } from '../../platform/db/index.js';
-import * as ledger from '../ledger/index.js';
 import { claimDueParts, updateParts, type ClaimedPart, type PartUpdate } from './progress.repository.js';
 import { finishParts } from './finish-parts.js';
 

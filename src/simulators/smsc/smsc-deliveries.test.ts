@@ -1,26 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { runSmscSimulatorCli, startSmscSimulator, type SmscSimulator, type SmscSimulatorOptions } from './index.js';
-import { SmscTestClient, sleep, textOf } from './smsc-test-client.js';
+import { describe, expect, it } from 'vitest';
+import { runSmscSimulatorCli } from './index.js';
+import { SmscTestClient, sleep, textOf, useSmscHarness } from './smsc-test-client.js';
 
 // Mobile-originated messages, explicit receipts, redelivery, the CLI and a
 // throughput smoke test. Every simulator and client is closed after each test.
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function start(options: SmscSimulatorOptions = {}): Promise<SmscSimulator> {
-  const sim = await startSmscSimulator({ receiptDelayMs: 10, ...options });
-  cleanups.push(() => sim.close());
-  return sim;
-}
-
-async function bound(sim: SmscSimulator, mode: 'transceiver' | 'transmitter' | 'receiver' = 'transceiver'): Promise<SmscTestClient> {
-  const c = await SmscTestClient.connect(sim.port);
-  cleanups.push(() => c.close());
-  expect((await c.bind(mode)).command_status).toBe(0);
-  return c;
-}
+const { start, bound, defer } = useSmscHarness();
 
 describe('sendMo', () => {
   it('delivers a GSM text as deliver_sm with esm_class 0 and data_coding 0', async () => {
@@ -107,10 +91,10 @@ describe('cli', () => {
       handleSignals: false,
     });
     if (!sim) throw new Error('no simulator');
-    cleanups.push(() => sim.close());
+    defer(() => sim.close());
     expect(lines).toEqual([`SMSC simulator listening on 127.0.0.1:${sim.port}`]);
     const c = await SmscTestClient.connect(sim.port);
-    cleanups.push(() => c.close());
+    defer(() => c.close());
     expect((await c.bind('transceiver', 'cli', 'wrong')).command_status).toBe(0x0e);
     expect((await c.bind('transceiver', 'cli', 'pw')).command_status).toBe(0);
   });

@@ -1,31 +1,9 @@
 import { connect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSmscSimulator, type SmscSimulator, type SmscSimulatorOptions } from './index.js';
-import { SmscTestClient, sleep, textOf } from './smsc-test-client.js';
+import { describe, expect, it } from 'vitest';
+import { sleep, textOf, useSmscHarness } from './smsc-test-client.js';
 
 // Every simulator and client a test opens is closed after it, pass or fail.
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function start(options: SmscSimulatorOptions = {}): Promise<SmscSimulator> {
-  const sim = await startSmscSimulator({ receiptDelayMs: 10, ...options });
-  cleanups.push(() => sim.close());
-  return sim;
-}
-
-async function client(sim: SmscSimulator): Promise<SmscTestClient> {
-  const c = await SmscTestClient.connect(sim.port);
-  cleanups.push(() => c.close());
-  return c;
-}
-
-async function bound(sim: SmscSimulator, mode: 'transceiver' | 'transmitter' | 'receiver' = 'transceiver'): Promise<SmscTestClient> {
-  const c = await client(sim);
-  expect((await c.bind(mode)).command_status).toBe(0);
-  return c;
-}
+const { start, client, bound, defer } = useSmscHarness();
 
 /** Two parts of a long message with an 8-bit concatenation reference. */
 function part(sequence: number, text: string): Buffer {
@@ -267,7 +245,7 @@ describe('connections', () => {
     const chunks: Buffer[] = [];
     raw.on('data', (d: Buffer) => chunks.push(d));
     const closed = new Promise((resolve) => raw.once('close', resolve));
-    cleanups.push(async () => void raw.destroy());
+    defer(async () => void raw.destroy());
     raw.write(Buffer.from([0x00, 0x00, 0x00, 0x05, 0xde, 0xad, 0xbe, 0xef]));
     await closed;
     const nack = Buffer.concat(chunks);

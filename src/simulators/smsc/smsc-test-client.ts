@@ -1,3 +1,6 @@
+import { afterEach, expect } from 'vitest';
+import { startSmscSimulator } from './simulator.js';
+import type { SmscSimulator, SmscSimulatorOptions } from './types.js';
 import { smpp, SmppPDU, type SmppClientSession, type SmppPdu } from './smpp-lib.js';
 
 // A small ESME over the `smpp` package's client, for the simulator's tests.
@@ -136,4 +139,32 @@ export function textOf(pdu: SmppPdu): string {
 /** Waits `ms`, for "nothing arrives" checks. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The set-up every simulator test file shares: simulators and clients opened
+ * through it are closed after each test, pass or fail, newest first.
+ */
+export function useSmscHarness() {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  const defer = (cleanup: () => Promise<void>) => void cleanups.push(cleanup);
+  async function start(options: SmscSimulatorOptions = {}): Promise<SmscSimulator> {
+    const sim = await startSmscSimulator({ receiptDelayMs: 10, ...options });
+    defer(() => sim.close());
+    return sim;
+  }
+  async function client(sim: SmscSimulator): Promise<SmscTestClient> {
+    const c = await SmscTestClient.connect(sim.port);
+    defer(() => c.close());
+    return c;
+  }
+  async function bound(sim: SmscSimulator, mode: 'transceiver' | 'transmitter' | 'receiver' = 'transceiver'): Promise<SmscTestClient> {
+    const c = await client(sim);
+    expect((await c.bind(mode)).command_status).toBe(0);
+    return c;
+  }
+  return { start, client, bound, defer };
 }
