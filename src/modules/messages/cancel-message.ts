@@ -1,8 +1,8 @@
 import type { Executor } from '../../platform/db/index.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import * as ledger from '../ledger/index.js';
-import { cancelUnsentParts, findMessage } from './messages.repository.js';
-import { recomputeMessages } from './progress.repository.js';
+import { findMessage } from './messages.repository.js';
+import { cancelPendingParts, recomputeMessages } from './progress.repository.js';
 
 /**
  * Cancels a message that has not been sent yet and refunds it. A message
@@ -15,7 +15,7 @@ export async function cancelMessage(db: Executor, accountId: string, id: string)
     if (message.status !== 'scheduled' && message.status !== 'queued') {
       throw new AppError('conflict', `The message is ${message.status} and can no longer be cancelled`);
     }
-    const cancelled = await cancelUnsentParts(tx, id);
+    const cancelled = (await cancelPendingParts(tx, [id])).length;
     if (cancelled < message.parts_count) {
       throw new AppError('conflict', 'Part of the message is being sent right now and can no longer be cancelled');
     }

@@ -1,6 +1,6 @@
 import type { Executor } from '../../platform/db/index.js';
 import * as ledger from '../ledger/index.js';
-import { cancelPendingParts, recomputeMessages, takeParkedReceipts, applyReceiptRows, type ClaimedPart, type PartUpdate } from './progress.repository.js';
+import { cancelPendingParts, recomputeMessages, takeParkedReceipts, applyReceiptRows, type PartUpdate } from './progress.repository.js';
 
 /**
  * Money and message state after parts moved: a part the centre accepted is
@@ -28,15 +28,12 @@ export async function finishParts(tx: Executor, parts: { id: string; message_id:
   const submitted = updates
     .filter((u) => u.status === 'submitted' && u.connectorId && u.providerMessageId)
     .map((u) => ({ connectorId: u.connectorId!, providerMessageId: u.providerMessageId! }));
-  // Recorded before the early receipts, so the history shows `submitted` too.
-  await recomputeMessages(tx, parts.map((p) => p.message_id));
   const early = await takeParkedReceipts(tx, submitted);
   const moved = await applyReceiptRows(tx, early);
-  await recomputeMessages(tx, moved.map((m) => m.message_id));
+  await recomputeMessages(tx, [...parts.map((p) => p.message_id), ...moved.map((m) => m.message_id)]);
   // Last, just before the commit: the wallet stays locked from here to the end
   // of the transaction, and concurrent sends of the account wait for it. One
   // call locks every wallet up front, so settling and refunding cannot deadlock.
   if (settle.length + refund.length > 0) await ledger.releaseMany(tx, { settle, refund });
 }
 
-export type { ClaimedPart };

@@ -138,17 +138,9 @@ export async function listEvents(db: Executor, messageId: string): Promise<{ sta
   return r.rows;
 }
 
-/** Cancels parts not yet handed to a connector; returns how many. */
-export async function cancelUnsentParts(db: Executor, messageId: string): Promise<number> {
-  const r = await sql`update message_parts set status = 'cancelled', final_at = now(), lease_until = null
-    where message_id = ${messageId} and status in ('scheduled', 'queued')`.execute(db);
-  return Number(r.numAffectedRows ?? 0);
-}
-
 /** Removes messages written earlier in the same transaction whose send then failed. */
 export async function deleteUncommittedMessages(db: Executor, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  await sql`delete from message_events where message_id = any(${ids}::text[])`.execute(db);
   await sql`delete from message_parts where message_id = any(${ids}::text[])`.execute(db);
   await sql`delete from messages where id = any(${ids}::text[])`.execute(db);
 }

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Executor } from '../../platform/db/index.js';
 import { invalid } from '../../platform/errors.js';
-import { newId } from '../../platform/ids.js';
+import { newId, sha256 } from '../../platform/ids.js';
 import { getSendingSettings } from '../accounts/index.js';
 import { parseNumber } from '../numbers/index.js';
 import { getSmsPriceList, priceForCountry } from '../pricing/index.js';
@@ -54,7 +53,7 @@ const DEFAULT_VALIDITY_MINUTES = 48 * 60;
 
 /** Same key and same body give the same answer; the hash is of the body as the API received it. */
 export function hashRequest(body: unknown): Buffer {
-  return createHash('sha256').update(JSON.stringify(body)).digest();
+  return sha256(JSON.stringify(body));
 }
 
 /**

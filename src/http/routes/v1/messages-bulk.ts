@@ -8,22 +8,13 @@ import { principalOf } from '../../auth.js';
 import type { HttpDeps } from '../../deps.js';
 import { errorResponses } from '../../schemas.js';
 import { validatorCompiler } from '../../validation.js';
-import { SendResultSchema } from './messages.js';
+import { callerOf, SendBody, SendResultSchema, toSendRequest, type SendFields } from './messages.js';
 
 const MAX_BULK_RECIPIENTS = 1_000_000;
 const MAX_LINE = 10_000;
 
-const Header = Type.Object(
-  {
-    text: Type.String({ maxLength: 10_000 }),
-    sender: Type.Optional(Type.String({ minLength: 1, maxLength: 16 })),
-    send_at: Type.Optional(Type.String({ format: 'date-time' })),
-    validity_minutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 4320 })),
-    client_reference: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    callback_url: Type.Optional(Type.String({ format: 'uri', maxLength: 2000 })),
-  },
-  { additionalProperties: false },
-);
+// The first line carries the message fields of POST /v1/messages, without `to`.
+const Header = Type.Omit(SendBody, ['to'], { additionalProperties: false });
 const checkHeader = validatorCompiler({ schema: Header, httpPart: 'body', method: 'POST', url: '/v1/messages/bulk' });
 
 function parseLine(line: string, n: number): unknown {
@@ -85,24 +76,13 @@ export const bulkMessageRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => 
     if (!request.headers['content-type']?.startsWith('application/x-ndjson')) {
       throw invalid('content-type', 'Send the recipients as application/x-ndjson');
     }
-    const principal = principalOf(request);
     const { header, to } = await readBulk(request.body as Readable);
     const key = request.headers['idempotency-key'];
-    const h = header as { text: string; sender?: string; send_at?: string; validity_minutes?: number; client_reference?: string; callback_url?: string };
-    const { result, replayed } = await messages.acceptMessages(
-      deps.db,
-      { accountId: principal.accountId, actorId: principal.userId ?? principal.apiKeyId },
-      {
-        to,
-        text: h.text,
-        ...(h.sender !== undefined && { sender: h.sender }),
-        ...(h.send_at !== undefined && { sendAt: new Date(h.send_at) }),
-        ...(h.validity_minutes !== undefined && { validityMinutes: h.validity_minutes }),
-        ...(h.client_reference !== undefined && { clientReference: h.client_reference }),
-        ...(h.callback_url !== undefined && { callbackUrl: h.callback_url }),
-      },
-      { defaultSender: deps.defaultSender, ...(typeof key === 'string' && { idempotency: { key, hash: messages.hashRequest({ header, to }) } }) },
-    );
+    // Bulk sends are one large commit of their own, not grouped with others.
+    const { result, replayed } = await messages.acceptMessages(deps.db, callerOf(principalOf(request)), toSendRequest(to, header as SendFields), {
+      defaultSender: deps.defaultSender,
+      ...(typeof key === 'string' && { idempotency: { key, hash: messages.hashRequest({ header, to }) } }),
+    });
     if (replayed) reply.header('idempotent-replayed', 'true');
     return reply.status(202).send(result);
   });

@@ -1,4 +1,5 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import type { Principal } from '../../../modules/accounts/index.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import * as messages from '../../../modules/messages/index.js';
 import { principalOf } from '../../auth.js';
@@ -10,7 +11,7 @@ const MAX_RECIPIENTS = 10_000;
 const Text = Type.String({ maxLength: 10_000, description: 'The message; GSM 7-bit when it can be, UCS-2 otherwise' });
 const Status = Type.Union(['scheduled', 'queued', 'submitted', 'delivered', 'undelivered', 'failed', 'expired', 'unknown', 'cancelled'].map((s) => Type.Literal(s)));
 
-const SendBody = Type.Object(
+export const SendBody = Type.Object(
   {
     to: Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { minItems: 1, maxItems: MAX_RECIPIENTS, description: 'Numbers, international (+32…) or national to the account\'s country' }),
     text: Text,
@@ -22,6 +23,23 @@ const SendBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** The message fields of a send, as both send routes take them. */
+export type SendFields = Omit<Static<typeof SendBody>, 'to'>;
+
+export const callerOf = (principal: Principal): messages.Caller => ({ accountId: principal.accountId, actorId: principal.userId ?? principal.apiKeyId });
+
+export function toSendRequest(to: string[], f: SendFields): messages.SendRequest {
+  return {
+    to,
+    text: f.text,
+    ...(f.sender !== undefined && { sender: f.sender }),
+    ...(f.send_at !== undefined && { sendAt: new Date(f.send_at) }),
+    ...(f.validity_minutes !== undefined && { validityMinutes: f.validity_minutes }),
+    ...(f.client_reference !== undefined && { clientReference: f.client_reference }),
+    ...(f.callback_url !== undefined && { callbackUrl: f.callback_url }),
+  };
+}
 
 const PreviewSchema = Type.Object({
   encoding: Type.String(),
@@ -68,22 +86,11 @@ export const messageRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => asyn
       response: { 202: SendResultSchema, ...errorResponses, 402: errorResponses[400], 422: errorResponses[400] },
     },
   }, async (request, reply) => {
-    const principal = principalOf(request);
-    const b = request.body;
     const key = request.headers['idempotency-key'];
-    const { result, replayed } = await deps.sendQueue.accept(
-      { accountId: principal.accountId, actorId: principal.userId ?? principal.apiKeyId },
-      {
-        to: b.to,
-        text: b.text,
-        ...(b.sender !== undefined && { sender: b.sender }),
-        ...(b.send_at !== undefined && { sendAt: new Date(b.send_at) }),
-        ...(b.validity_minutes !== undefined && { validityMinutes: b.validity_minutes }),
-        ...(b.client_reference !== undefined && { clientReference: b.client_reference }),
-        ...(b.callback_url !== undefined && { callbackUrl: b.callback_url }),
-      },
-      { defaultSender: deps.defaultSender, ...(typeof key === 'string' && { idempotency: { key, hash: messages.hashRequest(b) } }) },
-    );
+    const { result, replayed } = await deps.sendQueue.accept(callerOf(principalOf(request)), toSendRequest(request.body.to, request.body), {
+      defaultSender: deps.defaultSender,
+      ...(typeof key === 'string' && { idempotency: { key, hash: messages.hashRequest(request.body) } }),
+    });
     if (replayed) reply.header('idempotent-replayed', 'true');
     return reply.status(202).send(result);
   });
