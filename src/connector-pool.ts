@@ -64,7 +64,7 @@ export class ConnectorPool implements messages.ConnectorSet {
     const wanted = new Map(rows.map((r) => [r.id, r]));
     for (const [id, c] of this.running) {
       const row = wanted.get(id);
-      if (!row || JSON.stringify(row.config) + row.provider !== c.version) {
+      if (!row || versionOf(row) !== c.version) {
         this.running.delete(id);
         await c.connector.stop();
       }
@@ -79,7 +79,7 @@ export class ConnectorPool implements messages.ConnectorSet {
       const connector = provider.create(row.id, row.config, { logger: this.logger.child({ connector: row.id }) });
       connector.onReceipt((r) => this.receipts.add(r));
       connector.onInbound((sms: InboundSms) => messages.storeInbound(this.db, sms));
-      this.running.set(row.id, { connector, version: JSON.stringify(row.config) + row.provider });
+      this.running.set(row.id, { connector, version: versionOf(row) });
       await connector.start();
       this.logger.info({ connector: row.id }, 'SMS connector started');
     }
@@ -91,3 +91,6 @@ export class ConnectorPool implements messages.ConnectorSet {
     await this.receipts.close();
   }
 }
+
+/** What a running connector was built from: a change to either rebuilds it. */
+const versionOf = (row: routing.ConnectorRow) => `${row.provider} ${JSON.stringify(row.config)}`;

@@ -62,7 +62,7 @@ export async function findAccountChains(db: Executor, accountIds: string[], now:
   return result.rows;
 }
 
-/** `ensureWallet` for several wallets, one statement. */
+/** Creates wallets and their zero balances on first use, in one statement; concurrent first uses are safe. */
 export async function ensureWallets(db: Executor, walletAccountIds: string[]): Promise<void> {
   await sql`
     with w as (
@@ -74,14 +74,8 @@ export async function ensureWallets(db: Executor, walletAccountIds: string[]): P
 }
 
 /** Creates the wallet and its zero balances on first use; concurrent first uses are safe. */
-export async function ensureWallet(db: Executor, walletAccountId: string): Promise<void> {
-  await sql`
-    with w as (
-      insert into ledger_wallets (account_id) values (${walletAccountId})
-      on conflict (account_id) do nothing returning account_id
-    )
-    insert into ledger_balances (wallet_account_id, bucket, unit)
-    select w.account_id, b.bucket, b.unit from w, unnest(${BUCKETS}::text[], ${BUCKETS.map((b) => BUCKET_UNIT[b])}::text[]) as b(bucket, unit)`.execute(db);
+export function ensureWallet(db: Executor, walletAccountId: string): Promise<void> {
+  return ensureWallets(db, [walletAccountId]);
 }
 
 /** Every change to a wallet's balances happens behind this one row lock. */
@@ -181,10 +175,6 @@ export async function postTransaction(db: Executor, h: TransactionHeader, postin
   return result.rows[0]!.id;
 }
 
-export function findByReference(db: Executor, kind: 'hold' | 'settle' | 'refund', reference: string): Promise<TransactionRow | undefined> {
-  return db.selectFrom('ledger_transactions').selectAll().where('kind', '=', kind).where('reference', '=', reference).executeTakeFirst();
-}
-
 /** Spent value per `(account, month)`; missing rows are zero. */
 export async function readSpending(db: Executor, keys: { accountId: string; month: string }[]): Promise<Map<string, bigint>> {
   const out = new Map<string, bigint>();
@@ -195,26 +185,6 @@ export async function readSpending(db: Executor, keys: { accountId: string; mont
       on s.account_id = k.account_id and s.month = k.month`.execute(db);
   for (const row of result.rows) out.set(`${row.account_id}|${row.month}`, BigInt(row.spent_minor));
   return out;
-}
-
-/** Adds `delta` (negative on refunds, which only ever follow their hold's row) to each account's month. */
-export async function addSpending(db: Executor, months: Record<string, string>, delta: bigint): Promise<void> {
-  const ids = Object.keys(months);
-  if (ids.length === 0 || delta === 0n) return;
-  const dates = ids.map((id) => months[id]!);
-  if (delta < 0n) {
-    // An upsert would check its insert row (negative) against the CHECK before finding the conflict.
-    await sql`
-      update ledger_spending s set spent_minor = s.spent_minor + ${delta.toString()}::bigint
-      from unnest(${ids}::text[], ${dates}::date[]) as k(account_id, month)
-      where s.account_id = k.account_id and s.month = k.month`.execute(db);
-    return;
-  }
-  await sql`
-    insert into ledger_spending (account_id, month, spent_minor)
-    select k.account_id, k.month, ${delta.toString()}::bigint
-    from unnest(${ids}::text[], ${dates}::date[]) as k(account_id, month)
-    on conflict (account_id, month) do update set spent_minor = ledger_spending.spent_minor + excluded.spent_minor`.execute(db);
 }
 
 /** Wallets whose period has ended by `now`, or that have a plan but no period yet. */
