@@ -19,6 +19,7 @@
 
 /** Source address as SMPP types it: alphanumeric 5/0, international 1/1. */
 export interface SourceAddress {
+  /** `+32475123456` for a number, `Acme` for a name; providers write it as their protocol wants. */
   address: string;
   ton: number;
   npi: number;

@@ -26,7 +26,8 @@ export function submitFields(part: OutboundSmsPart): Record<string, unknown> {
   return {
     source_addr_ton: part.source.ton,
     source_addr_npi: part.source.npi,
-    source_addr: part.source.address,
+    // SMPP writes international numbers without the plus (TON 1 says what it is).
+    source_addr: part.source.address.replace(/^\+/, ''),
     dest_addr_ton: 1,
     dest_addr_npi: 1,
     destination_addr: part.destination.replace(/^\+/, ''),

@@ -1,5 +1,5 @@
 import type { DeliveryResult, SmsConnector } from '../../channels/channel.js';
-import type { Executor } from '../../platform/db/index.js';
+import { transactionWithRetry, type Executor } from '../../platform/db/index.js';
 import { claimDueParts, updateParts, type ClaimedPart, type PartUpdate } from './progress.repository.js';
 import { finishParts } from './finish-parts.js';
 
@@ -65,7 +65,7 @@ export async function dispatchDueParts(db: Executor, connectors: ConnectorSet, o
       if (!connector) return { id: part.id, status: 'failed', errorCode: 'no_route' };
       const result = await connector.submit({
         partId: part.id,
-        source: { address: part.sender.replace(/^\+/, ''), ton: part.sender_ton, npi: part.sender_npi },
+        source: { address: part.sender, ton: part.sender_ton, npi: part.sender_npi },
         destination: part.recipient,
         dataCoding: part.data_coding === 8 ? 0x08 : 0x00,
         udh: part.udh,
@@ -77,18 +77,11 @@ export async function dispatchDueParts(db: Executor, connectors: ConnectorSet, o
     }),
   );
   // These parts are at the centre now: losing this write to a deadlock would
-  // leave them leased until they are resubmitted as unknown, so try again.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await db.transaction().execute(async (tx) => {
-        await updateParts(tx, updates);
-        await finishParts(tx, claimed, updates);
-      });
-      return claimed.length;
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (attempt >= 5 || (code !== '40P01' && code !== '40001')) throw error;
-    }
-  }
+  // leave them leased until they are resubmitted as unknown.
+  await transactionWithRetry(db, async (tx) => {
+    await updateParts(tx, updates);
+    await finishParts(tx, claimed, updates);
+  });
+  return claimed.length;
 }
 

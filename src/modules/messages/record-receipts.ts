@@ -1,5 +1,5 @@
 import type { Receipt } from '../../channels/channel.js';
-import type { Executor } from '../../platform/db/index.js';
+import { transactionWithRetry, type Executor } from '../../platform/db/index.js';
 import { applyReceiptRows, finalProviderIds, parkReceipts, recomputeMessages, takeMatchedParkedReceipts } from './progress.repository.js';
 import type { PartStatus } from './status.js';
 
@@ -27,7 +27,7 @@ export async function recordReceipts(db: Executor, receipts: Receipt[]): Promise
     return status ? [{ connectorId: r.connectorId, providerMessageId: r.providerMessageId, status, errorCode, raw: r.raw, doneAt: r.doneAt }] : [];
   });
   if (updates.length === 0) return;
-  await db.transaction().execute(async (tx) => {
+  await transactionWithRetry(db, async (tx) => {
     const moved = await applyReceiptRows(tx, updates);
     const movedKeys = new Set(moved.map((m) => `${m.connector_id} ${m.provider_message_id}`));
     const rest = updates.filter((u) => !movedKeys.has(`${u.connectorId} ${u.providerMessageId}`));
@@ -41,7 +41,7 @@ export async function recordReceipts(db: Executor, receipts: Receipt[]): Promise
 
 /** Parked receipts whose submit has since been recorded (a race the dispatcher cannot close alone). */
 export async function reconcileParkedReceipts(db: Executor): Promise<number> {
-  return db.transaction().execute(async (tx) => {
+  return transactionWithRetry(db, async (tx) => {
     const updates = await takeMatchedParkedReceipts(tx);
     if (updates.length === 0) return 0;
     const moved = await applyReceiptRows(tx, updates);

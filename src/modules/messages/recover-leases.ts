@@ -1,4 +1,4 @@
-import type { Executor } from '../../platform/db/index.js';
+import { transactionWithRetry, type Executor } from '../../platform/db/index.js';
 import { finishParts } from './finish-parts.js';
 import { takeExpiredLeases, updateParts, type PartUpdate } from './progress.repository.js';
 
@@ -7,7 +7,7 @@ import { takeExpiredLeases, updateParts, type PartUpdate } from './progress.repo
  * is resubmitted once at most; a second loss leaves it unknown (and charged).
  */
 export async function recoverExpiredLeases(db: Executor, options: { limit?: number; unknownRetryMs?: number } = {}): Promise<number> {
-  return db.transaction().execute(async (tx) => {
+  return transactionWithRetry(db, async (tx) => {
     const rows = await takeExpiredLeases(tx, options.limit ?? 500);
     if (rows.length === 0) return 0;
     const retryAt = new Date(Date.now() + (options.unknownRetryMs ?? 30_000));

@@ -63,6 +63,23 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+const RETRYABLE = new Set(['40P01', '40001']);
+
+/**
+ * A transaction tried again when PostgreSQL picks it as a deadlock victim or
+ * refuses it as a serialization failure: both mean "nothing was written, run
+ * it again". Used where transactions of the queue meet on the same rows.
+ */
+export async function transactionWithRetry<T>(db: Kysely<Database>, fn: (tx: Tx) => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute(fn);
+    } catch (error) {
+      if (attempt >= attempts || !RETRYABLE.has((error as { code?: string }).code ?? '')) throw error;
+    }
+  }
+}
+
 export async function isReachable(db: Kysely<Database>): Promise<boolean> {
   try {
     await sql`select 1`.execute(db);
