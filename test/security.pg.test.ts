@@ -35,6 +35,9 @@ interface World {
   bUserId: string;
   bKeyId: string;
   bChildAccountId: string;
+  bContactId: string;
+  bListId: string;
+  bMemberId: string;
   bIds: string[];
 }
 
@@ -53,7 +56,20 @@ const FIXTURES: Record<string, (w: World) => { params: Record<string, string>; b
   'PUT /v1/admin/connectors/:connector': () => ({ params: { connector: 'stolen' }, body: { provider: 'sms-smpp', config: {} } }),
   'DELETE /v1/admin/connectors/:connector': () => ({ params: { connector: 'stolen' } }),
   'PUT /v1/admin/prices/:country': () => ({ params: { country: 'BE' }, body: { price: 0 } }),
+  'GET /v1/contacts/:id': (w) => ({ params: { id: w.bContactId } }),
+  'PATCH /v1/contacts/:id': (w) => ({ params: { id: w.bContactId }, body: { name: 'x' } }),
+  'DELETE /v1/contacts/:id': (w) => ({ params: { id: w.bContactId } }),
+  'GET /v1/lists/:id': (w) => ({ params: { id: w.bListId } }),
+  'PATCH /v1/lists/:id': (w) => ({ params: { id: w.bListId }, body: { name: 'x' } }),
+  'DELETE /v1/lists/:id': (w) => ({ params: { id: w.bListId } }),
+  'GET /v1/lists/:id/members': (w) => ({ params: { id: w.bListId } }),
+  'POST /v1/lists/:id/members': (w) => ({ params: { id: w.bListId }, body: { members: [{ number: '+32475000001' }] } }),
+  'DELETE /v1/lists/:id/members/:member_id': (w) => ({ params: { id: w.bListId, member_id: w.bMemberId } }),
+  'GET /v1/suppressions/:number': () => ({ params: { number: B_SUPPRESSED } }),
+  'DELETE /v1/suppressions/:number': () => ({ params: { number: B_SUPPRESSED } }),
 };
+
+const B_SUPPRESSED = '+32475777777';
 
 const isDocs = (url: string) => url === '/docs' || url.startsWith('/docs/');
 const fill = (url: string, params: Record<string, string>) => url.replace(/:(\w+)/g, (_, k: string) => params[k] ?? `missing-${k}`);
@@ -73,8 +89,12 @@ describe('security suite', () => {
     await fund(t, b.accountId, 1000n);
     const bMessage = json(await t.app.inject({ method: 'POST', url: '/v1/messages', ...b.caller, payload: { to: ['+32475999999'], text: 'B only', send_at: new Date(Date.now() + 86_400_000).toISOString() } }));
     const bMessageId = bMessage.accepted[0].id;
-    const bIds = [b.accountId, b.userId, json(invited).user.id, bKey.id, bMessageId, bMessage.batch_id];
-    w = { bMessageId, a, b, bChild, bUserId: json(invited).user.id, bKeyId: bKey.id, bChildAccountId: bChild.accountId, bIds };
+    const bContactId = json(await t.app.inject({ method: 'POST', url: '/v1/contacts', ...b.caller, payload: { name: 'B contact', address_book: 'shared', phones: [{ type: 'mobile', number: '+32475888888' }] } })).id;
+    const bListId = json(await t.app.inject({ method: 'POST', url: '/v1/lists', ...b.caller, payload: { name: 'B list', address_book: 'shared' } })).id;
+    const bMemberId = json(await t.app.inject({ method: 'POST', url: `/v1/lists/${bListId}/members`, ...b.caller, payload: { members: [{ contact: bContactId }] } })).added[0].id;
+    await t.app.inject({ method: 'POST', url: '/v1/suppressions', ...b.caller, payload: { number: B_SUPPRESSED } });
+    const bIds = [b.accountId, b.userId, json(invited).user.id, bKey.id, bMessageId, bMessage.batch_id, bContactId, bListId, '+32475888888', B_SUPPRESSED];
+    w = { bMessageId, a, b, bChild, bUserId: json(invited).user.id, bKeyId: bKey.id, bChildAccountId: bChild.accountId, bContactId, bListId, bMemberId, bIds };
   });
   afterAll(() => t.close());
 

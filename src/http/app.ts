@@ -24,6 +24,9 @@ import { messageRoutes } from './routes/v1/messages.js';
 import { bulkMessageRoutes } from './routes/v1/messages-bulk.js';
 import { creditRoutes } from './routes/v1/credit.js';
 import { adminSmsRoutes } from './routes/v1/admin-sms.js';
+import { contactRoutes } from './routes/v1/contacts.js';
+import { listRoutes } from './routes/v1/lists.js';
+import { suppressionRoutes } from './routes/v1/suppressions.js';
 import { validatorCompiler } from './validation.js';
 import { createSendQueue } from '../modules/messages/index.js';
 
@@ -99,7 +102,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     secureCookies: options.secureCookies,
     defaultSender: options.defaultSender,
   };
-  for (const routes of [setupRoutes, authRoutes, accountRoutes, userRoutes, apiKeyRoutes, subaccountRoutes, adminRoutes, adminSmsRoutes, messageRoutes, bulkMessageRoutes, creditRoutes]) {
+  for (const routes of [setupRoutes, authRoutes, accountRoutes, userRoutes, apiKeyRoutes, subaccountRoutes, adminRoutes, adminSmsRoutes, messageRoutes, bulkMessageRoutes, creditRoutes, contactRoutes, listRoutes, suppressionRoutes]) {
     await app.register(routes(deps));
   }
   return app;

@@ -1,7 +1,7 @@
 import { randomBytes, createHash } from 'node:crypto';
 
 /** Id kinds, so that an id says what it points at (`acct_…`, `usr_…`). */
-export type IdPrefix = 'acct' | 'usr' | 'ses' | 'key' | 'mail' | 'req' | 'msg' | 'bat';
+export type IdPrefix = 'acct' | 'usr' | 'ses' | 'key' | 'mail' | 'req' | 'msg' | 'bat' | 'ctc' | 'lst' | 'imp';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZabcdefghijkmnopqrstuvwxyz';
 

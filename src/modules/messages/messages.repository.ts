@@ -21,6 +21,8 @@ export interface NewMessage {
   sendAt: Date;
   validUntil: Date;
   callbackUrl: string | null;
+  contactId: string | null;
+  listId: string | null;
 }
 
 export interface NewPart {
@@ -41,14 +43,15 @@ export async function insertMessages(db: Executor, rows: NewMessage[]): Promise<
   const col = <T>(f: (r: NewMessage) => T) => rows.map(f);
   await sql`
     insert into messages (id, account_id, batch_id, hold_reference, created_by, client_reference, recipient, recipient_country,
-      sender, sender_ton, sender_npi, body, encoding, parts_count, price_per_part_minor, status, send_at, valid_until, callback_url)
+      sender, sender_ton, sender_npi, body, encoding, parts_count, price_per_part_minor, status, send_at, valid_until, callback_url,
+      contact_id, list_id)
     select * from unnest(
       ${col((r) => r.id)}::text[], ${col((r) => r.accountId)}::text[], ${col((r) => r.batchId)}::text[], ${col((r) => r.holdReference)}::text[],
       ${col((r) => r.createdBy)}::text[], ${col((r) => r.clientReference)}::text[], ${col((r) => r.recipient)}::text[], ${col((r) => r.recipientCountry)}::text[],
       ${col((r) => r.sender)}::text[], ${col((r) => r.senderTon)}::smallint[], ${col((r) => r.senderNpi)}::smallint[], ${col((r) => r.body)}::text[],
       ${col((r) => r.encoding)}::text[], ${col((r) => r.partsCount)}::smallint[], ${col((r) => r.pricePerPartMinor.toString())}::bigint[],
       ${col((r) => r.status)}::text[], ${col((r) => r.sendAt.toISOString())}::timestamptz[], ${col((r) => r.validUntil.toISOString())}::timestamptz[],
-      ${col((r) => r.callbackUrl)}::text[])`.execute(db);
+      ${col((r) => r.callbackUrl)}::text[], ${col((r) => r.contactId)}::text[], ${col((r) => r.listId)}::text[])`.execute(db);
 }
 
 export async function insertParts(db: Executor, rows: NewPart[]): Promise<void> {
@@ -79,10 +82,12 @@ export interface MessageRow {
   created_at: Date;
   updated_at: Date;
   final_at: Date | null;
+  contact_id: string | null;
+  list_id: string | null;
 }
 
 const MESSAGE_COLUMNS = sql`id, account_id, batch_id, hold_reference, client_reference, recipient, sender, body, encoding, parts_count,
-  price_per_part_minor, status, error_code, send_at, valid_until, created_at, updated_at, final_at`;
+  price_per_part_minor, status, error_code, send_at, valid_until, created_at, updated_at, final_at, contact_id, list_id`;
 
 export async function findMessage(db: Executor, accountId: string, id: string, forUpdate = false): Promise<MessageRow | undefined> {
   const r = await sql<MessageRow>`select ${MESSAGE_COLUMNS} from messages where id = ${id} and account_id = ${accountId}

@@ -2,6 +2,7 @@ import type { Executor } from '../../platform/db/index.js';
 import { invalid } from '../../platform/errors.js';
 import { newId, sha256 } from '../../platform/ids.js';
 import { getSendingSettings } from '../accounts/index.js';
+import { findSuppressed, resolveRecipients, type RecipientItem } from '../contacts/index.js';
 import { parseNumber } from '../numbers/index.js';
 import { getSmsPriceList, priceForCountry } from '../pricing/index.js';
 import { splitText, validateText } from '../sms-text/index.js';
@@ -9,7 +10,8 @@ import type { NewMessage } from './messages.repository.js';
 import { parseSender } from './sender.js';
 
 export interface SendRequest {
-  to: string[];
+  /** Numbers as typed, contacts and lists. */
+  to: RecipientItem[];
   text: string;
   sender?: string;
   sendAt?: Date;
@@ -22,15 +24,23 @@ export interface Caller {
   accountId: string;
   /** User or API key id, for the record. */
   actorId: string | null;
+  /** The signed-in user, whose personal address book `to` may name. */
+  userId?: string | null;
 }
 
 export interface SendResult {
   batch_id: string;
   encoding: 'gsm7' | 'ucs2';
   parts_per_message: number;
-  accepted: { id: string; to: string; index: number; status: 'queued' | 'scheduled'; price_per_part: number }[];
-  rejected: { index: number; to: string; code: string; reason: string; field: string }[];
+  accepted: ({ id: string; to: string; index: number; status: 'queued' | 'scheduled'; price_per_part: number } & Origin)[];
+  rejected: ({ index: number; to: string; code: string; reason: string; field: string } & Origin)[];
   cost: { parts: number; quota_parts: number; provision: number };
+}
+
+/** The contact and list a recipient came from, when it came from the address book. */
+interface Origin {
+  contact_id?: string;
+  list_id?: string;
 }
 
 /** A send checked and priced, ready to commit; nothing is written yet. */
@@ -50,6 +60,8 @@ export interface PreparedSend {
 /** A send_at further ahead than this makes a message scheduled rather than queued. */
 export const SCHEDULE_AFTER_MS = 5_000;
 const DEFAULT_VALIDITY_MINUTES = 48 * 60;
+/** Lists can expand far beyond the items of a request; the bulk endpoint's cap holds for both. */
+export const MAX_RESOLVED_RECIPIENTS = 1_000_000;
 
 /** Same key and same body give the same answer; the hash is of the body as the API received it. */
 export function hashRequest(body: unknown): Buffer {
@@ -84,19 +96,39 @@ export async function prepareSend(
   const result: SendResult = { batch_id: batchId, encoding: split.encoding, parts_per_message: split.parts.length, accepted: [], rejected: [], cost: { parts: 0, quota_parts: 0, provision: 0 } };
   const messages: NewMessage[] = [];
   const holds = new Map<string, { reference: string; parts: number; price: bigint }>();
+  const resolved = await resolveRecipients(db, { accountId: caller.accountId, userId: caller.userId ?? null }, req.to);
+  if (resolved.length > MAX_RESOLVED_RECIPIENTS) throw invalid('to', `The recipients resolve to more than ${MAX_RESOLVED_RECIPIENTS} numbers`);
   const seen = new Set<string>();
-  for (const [index, raw] of req.to.entries()) {
-    const parsed = parseNumber(raw, { defaultCountry: settings.defaultCountry, requireMobile: true, allowedCountries: settings.allowedCountries });
+  const usable: { r: (typeof resolved)[number]; e164: string; country: string | undefined; origin: Origin }[] = [];
+  for (const r of resolved) {
+    const origin: Origin = { ...(r.contactId && { contact_id: r.contactId }), ...(r.listId && { list_id: r.listId }) };
+    const reject = (code: string, reason: string) => result.rejected.push({ index: r.index, to: r.to, code, reason, field: `to[${r.index}]`, ...origin });
+    if (r.problem || r.number === null) {
+      reject(r.problem?.code ?? 'not_a_number', r.problem?.reason ?? `${r.to} is not a phone number`);
+      continue;
+    }
+    const parsed = parseNumber(r.number, { defaultCountry: settings.defaultCountry, requireMobile: true, allowedCountries: settings.allowedCountries });
     if (!parsed.ok) {
-      result.rejected.push({ index, to: raw, code: parsed.problem, reason: `${raw} ${parsed.reason}`, field: `to[${index}]` });
+      reject(parsed.problem, `${r.to} ${parsed.reason}`);
       continue;
     }
     const { e164, country } = parsed.number;
     if (seen.has(e164)) {
-      result.rejected.push({ index, to: raw, code: 'duplicate', reason: `${raw} is already a recipient of this message`, field: `to[${index}]` });
+      reject('duplicate', `${r.to} is already a recipient of this message`);
       continue;
     }
     seen.add(e164);
+    usable.push({ r, e164, country, origin });
+  }
+  const suppressed = await findSuppressed(db, caller.accountId, usable.map((u) => u.e164));
+  for (const { r, e164, country, origin } of usable) {
+    const source = suppressed.get(e164);
+    if (source) {
+      result.rejected.push(source === 'opt_out'
+        ? { index: r.index, to: e164, code: 'recipient_opted_out', reason: `${e164} replied STOP and is on the suppression list`, field: `to[${r.index}]`, ...origin }
+        : { index: r.index, to: e164, code: 'recipient_suppressed', reason: `${e164} is on the suppression list`, field: `to[${r.index}]`, ...origin });
+      continue;
+    }
     const price = priceForCountry(prices, country);
     const reference = `${batchId}:${price}`;
     const hold = holds.get(reference) ?? { reference, parts: 0, price };
@@ -108,8 +140,9 @@ export async function prepareSend(
       clientReference: req.clientReference ?? null, recipient: e164, recipientCountry: country ?? null,
       sender: sender.address, senderTon: sender.ton, senderNpi: sender.npi, body: req.text, encoding: split.encoding,
       partsCount: split.parts.length, pricePerPartMinor: price, status, sendAt, validUntil, callbackUrl: req.callbackUrl ?? null,
+      contactId: r.contactId, listId: r.listId,
     });
-    result.accepted.push({ id, to: e164, index, status, price_per_part: Number(price) });
+    result.accepted.push({ id, to: e164, index: r.index, status, price_per_part: Number(price), ...origin });
   }
   if (messages.length === 0) {
     const first = result.rejected[0];

@@ -19,6 +19,8 @@ export const MessageSchema = Type.Object({
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
   final_at: Nullable(Type.String({ format: 'date-time' })),
+  contact_id: Nullable(Type.String({ description: 'The contact the recipient was picked from' })),
+  list_id: Nullable(Type.String({ description: 'The list the recipient came from' })),
 });
 
 export const MessageDetailSchema = Type.Intersect([
@@ -49,6 +51,8 @@ export function messageView(m: MessageRow): Static<typeof MessageSchema> {
     created_at: m.created_at.toISOString(),
     updated_at: m.updated_at.toISOString(),
     final_at: iso(m.final_at),
+    contact_id: m.contact_id,
+    list_id: m.list_id,
   };
 }
 

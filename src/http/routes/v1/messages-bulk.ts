@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import * as contacts from '../../../modules/contacts/index.js';
 import * as messages from '../../../modules/messages/index.js';
 import { invalid } from '../../../platform/errors.js';
 import { principalOf } from '../../auth.js';
@@ -26,10 +27,24 @@ function parseLine(line: string, n: number): unknown {
 }
 
 /** Reads the NDJSON stream line by line, so a million recipients never sit in memory as one body. */
-async function readBulk(stream: Readable): Promise<{ header: Record<string, unknown>; to: string[] }> {
+/** A recipient line: a number, `{"to"}`, `{"contact", "type"?}` or `{"list"}`, as `to` items of POST /v1/messages. */
+function toItem(value: unknown): messages.SendRequest['to'][number] | null {
+  if (typeof value === 'string') return value;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+  const v = value as Record<string, unknown>;
+  const keys = Object.keys(v);
+  if (keys.length === 1 && typeof v.to === 'string') return v.to;
+  if (keys.length === 1 && typeof v.list === 'string') return { list: v.list };
+  const type = v.type;
+  if (typeof v.contact !== 'string' || !keys.every((k) => k === 'contact' || k === 'type')) return null;
+  if (type === undefined) return { contact: v.contact };
+  return contacts.PHONE_TYPES.includes(type as contacts.PhoneType) ? { contact: v.contact, type: type as contacts.PhoneType } : null;
+}
+
+async function readBulk(stream: Readable): Promise<{ header: Record<string, unknown>; to: messages.SendRequest['to'] }> {
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let header: Record<string, unknown> | null = null;
-  const to: string[] = [];
+  const to: messages.SendRequest['to'] = [];
   let n = 0;
   for await (const raw of lines) {
     n++;
@@ -46,10 +61,10 @@ async function readBulk(stream: Readable): Promise<{ header: Record<string, unkn
       header = value as Record<string, unknown>;
       continue;
     }
-    const number = typeof value === 'string' ? value : (value as { to?: unknown } | null)?.to;
-    if (typeof number !== 'string') throw invalid(`line ${n}`, 'must be a number as a JSON string, or {"to": "…"}');
+    const item = toItem(value);
+    if (item === null) throw invalid(`line ${n}`, 'must be a number as a JSON string, {"to": "…"}, {"contact": "ctc_…"} or {"list": "lst_…"}');
     if (to.length >= MAX_BULK_RECIPIENTS) throw invalid(`line ${n}`, `more than ${MAX_BULK_RECIPIENTS} recipients`);
-    to.push(number);
+    to.push(item);
   }
   if (!header) throw invalid('body', 'The first line must hold the message: {"text": "…"}');
   if (to.length === 0) throw invalid('to', 'Give at least one recipient, one per line after the first');

@@ -5,15 +5,22 @@ import * as messages from '../../../modules/messages/index.js';
 import { principalOf } from '../../auth.js';
 import type { HttpDeps } from '../../deps.js';
 import { IdParams, Nullable, errorResponses } from '../../schemas.js';
+import { PhoneType } from './contact-views.js';
 import { messageView, MessageSchema, MessageDetailSchema, messageDetailView } from './message-views.js';
 
 const MAX_RECIPIENTS = 10_000;
 const Text = Type.String({ maxLength: 10_000, description: 'The message; GSM 7-bit when it can be, UCS-2 otherwise' });
+/** A `to` item: what a person types, or a pick from the address book. */
+export const Recipient = Type.Union([
+  Type.String({ minLength: 1, maxLength: 40, description: 'A number, international (+32…) or national to the account\'s country' }),
+  Type.Object({ contact: Type.String({ minLength: 1, maxLength: 64 }), type: Type.Optional(PhoneType) }, { additionalProperties: false, description: 'A contact; its mobile number unless `type` names another' }),
+  Type.Object({ list: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false, description: 'A distribution list, nested lists included' }),
+]);
 const Status = Type.Union(['scheduled', 'queued', 'submitted', 'delivered', 'undelivered', 'failed', 'expired', 'unknown', 'cancelled'].map((s) => Type.Literal(s)));
 
 export const SendBody = Type.Object(
   {
-    to: Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { minItems: 1, maxItems: MAX_RECIPIENTS, description: 'Numbers, international (+32…) or national to the account\'s country' }),
+    to: Type.Array(Recipient, { minItems: 1, maxItems: MAX_RECIPIENTS, description: 'Numbers, contacts and lists; a list counts as one item, however many it holds' }),
     text: Text,
     sender: Type.Optional(Type.String({ minLength: 1, maxLength: 16, description: 'An alphanumeric name (≤ 11) or a number' })),
     send_at: Type.Optional(Type.String({ format: 'date-time', description: 'Schedule for later (up to a year); cancellable until sent' })),
@@ -27,9 +34,9 @@ export const SendBody = Type.Object(
 /** The message fields of a send, as both send routes take them. */
 export type SendFields = Omit<Static<typeof SendBody>, 'to'>;
 
-export const callerOf = (principal: Principal): messages.Caller => ({ accountId: principal.accountId, actorId: principal.userId ?? principal.apiKeyId });
+export const callerOf = (principal: Principal): messages.Caller => ({ accountId: principal.accountId, actorId: principal.userId ?? principal.apiKeyId, userId: principal.userId });
 
-export function toSendRequest(to: string[], f: SendFields): messages.SendRequest {
+export function toSendRequest(to: messages.SendRequest['to'], f: SendFields): messages.SendRequest {
   return {
     to,
     text: f.text,
@@ -55,12 +62,17 @@ const PreviewSchema = Type.Object({
   recipients: Type.Array(Type.Object({ to: Type.String(), country: Nullable(Type.String()), cost: Type.Integer(), problem: Nullable(Type.String()) })),
 });
 
+const Origin = {
+  contact_id: Type.Optional(Type.String({ description: 'The contact the number came from' })),
+  list_id: Type.Optional(Type.String({ description: 'The list the number came from' })),
+};
+
 export const SendResultSchema = Type.Object({
   batch_id: Type.String(),
   encoding: Type.String(),
   parts_per_message: Type.Integer(),
-  accepted: Type.Array(Type.Object({ id: Type.String(), to: Type.String(), index: Type.Integer(), status: Type.String(), price_per_part: Type.Integer() })),
-  rejected: Type.Array(Type.Object({ index: Type.Integer(), to: Type.String(), code: Type.String(), reason: Type.String(), field: Type.String() })),
+  accepted: Type.Array(Type.Object({ id: Type.String(), to: Type.String(), index: Type.Integer(), status: Type.String(), price_per_part: Type.Integer(), ...Origin })),
+  rejected: Type.Array(Type.Object({ index: Type.Integer({ description: 'The `to` item it came from' }), to: Type.String(), code: Type.String(), reason: Type.String(), field: Type.String(), ...Origin })),
   cost: Type.Object({ parts: Type.Integer(), quota_parts: Type.Integer(), provision: Type.Integer() }),
 });
 

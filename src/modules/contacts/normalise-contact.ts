@@ -1,0 +1,95 @@
+import { parseNumber } from '../numbers/index.js';
+import { CONTACT_LIMITS, PHONE_TYPES, type ContactInput, type PhoneType } from './types.js';
+
+/** A contact checked and ready to store: numbers in E.164, search text built. */
+export interface NormalisedContact {
+  name: string;
+  organisation: string | null;
+  phones: { type: PhoneType; number: string }[];
+  numbers: string[];
+  emails: string[];
+  notes: string | null;
+  tags: string[];
+  search: string;
+  sortName: string;
+}
+
+/** What is wrong, as a sentence that stands on its own, and where. */
+export type ContactProblem = { field: string; reason: string };
+
+const EMAIL = /^[^\s@<>(),;:"[\]\\]+@[^\s@<>(),;:"[\]\\]+\.[^\s@<>(),;:"[\]\\]+$/;
+
+/** A plain address, lower case, as stored; anything with a display name or comments is refused. */
+export const isEmailAddress = (email: string) => email.length <= CONTACT_LIMITS.email && EMAIL.test(email);
+
+/** Lower case without accents, so that "muller" finds "Müller". */
+export function fold(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+const clean = (s: string | null | undefined) => {
+  const t = (s ?? '').replace(/\s+/g, ' ').trim();
+  return t.length > 0 ? t : null;
+};
+
+/**
+ * Checks what a person or a file gave and puts it in the stored form. The
+ * reasons are the ones the help pages teach: international format, no zero
+ * before the country code, a mobile number where "mobile" is chosen.
+ */
+export function normaliseContact(input: ContactInput, defaultCountry: string): NormalisedContact | ContactProblem {
+  const name = clean(input.name);
+  if (!name) return { field: 'name', reason: 'The name is empty' };
+  if (name.length > CONTACT_LIMITS.name) return { field: 'name', reason: `The name is longer than ${CONTACT_LIMITS.name} characters` };
+  const organisation = clean(input.organisation);
+  if (organisation && organisation.length > CONTACT_LIMITS.organisation) return { field: 'organisation', reason: `The organisation is longer than ${CONTACT_LIMITS.organisation} characters` };
+  const notes = input.notes?.trim() ? input.notes.trim() : null;
+  if (notes && notes.length > CONTACT_LIMITS.notes) return { field: 'notes', reason: `The notes are longer than ${CONTACT_LIMITS.notes} characters` };
+
+  const given = input.phones ?? [];
+  if (given.length > CONTACT_LIMITS.phones) return { field: 'phones', reason: `A contact has at most ${CONTACT_LIMITS.phones} numbers` };
+  const phones: NormalisedContact['phones'] = [];
+  for (const [i, phone] of given.entries()) {
+    if (!PHONE_TYPES.includes(phone.type)) return { field: `phones[${i}].type`, reason: `The number type must be one of ${PHONE_TYPES.join(', ')}` };
+    const parsed = parseNumber(phone.number, { defaultCountry, requireMobile: phone.type === 'mobile' });
+    if (!parsed.ok) return { field: `phones[${i}].number`, reason: `${phone.number.trim()} ${parsed.reason}` };
+    if (!phones.some((p) => p.type === phone.type && p.number === parsed.number.e164)) phones.push({ type: phone.type, number: parsed.number.e164 });
+  }
+
+  const emails: string[] = [];
+  const givenEmails = input.emails ?? [];
+  if (givenEmails.length > CONTACT_LIMITS.emails) return { field: 'emails', reason: `A contact has at most ${CONTACT_LIMITS.emails} email addresses` };
+  for (const [i, raw] of givenEmails.entries()) {
+    const email = raw.trim().toLowerCase();
+    if (!isEmailAddress(email)) return { field: `emails[${i}]`, reason: `${raw.trim().slice(0, 60)} is not an email address` };
+    if (!emails.includes(email)) emails.push(email);
+  }
+
+  const tags: string[] = [];
+  const givenTags = input.tags ?? [];
+  if (givenTags.length > CONTACT_LIMITS.tags) return { field: 'tags', reason: `A contact has at most ${CONTACT_LIMITS.tags} tags` };
+  for (const [i, raw] of givenTags.entries()) {
+    const tag = clean(raw);
+    if (!tag) continue;
+    if (tag.length > CONTACT_LIMITS.tag) return { field: `tags[${i}]`, reason: `A tag is at most ${CONTACT_LIMITS.tag} characters` };
+    if (!tags.includes(tag)) tags.push(tag);
+  }
+
+  const numbers = [...new Set(phones.map((p) => p.number))];
+  const search = fold([name, organisation ?? '', ...emails, ...numbers.map((n) => n.slice(1)), ...tags].join(' '));
+  return { name, organisation, phones, numbers, emails, notes, tags, search, sortName: fold(name) };
+}
+
+export function isProblem(value: NormalisedContact | ContactProblem): value is ContactProblem {
+  return 'reason' in value;
+}
+
+/** The search as typed, in the form `search` is stored in: digits of a number without its leading zero. */
+export function foldQuery(q: string): string {
+  const text = q.trim();
+  if (/^[+\d\s().\-/]+$/.test(text) && /\d/.test(text)) {
+    const digits = text.replace(/\D/g, '');
+    return digits.startsWith('00') ? digits.slice(2) : digits.replace(/^0/, '');
+  }
+  return fold(text).replace(/\s+/g, ' ');
+}

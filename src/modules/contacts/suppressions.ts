@@ -1,0 +1,53 @@
+import type { Executor } from '../../platform/db/index.js';
+import { invalid, notFound } from '../../platform/errors.js';
+import { getSendingSettings } from '../accounts/index.js';
+import { parseNumber } from '../numbers/index.js';
+import {
+  deleteSuppression, findSuppressedRows, findSuppressionRow, listSuppressionRows, upsertSuppression,
+  type SuppressionRow, type SuppressionSource,
+} from './suppressions.repository.js';
+
+export interface Suppression {
+  number: string;
+  reason: string | null;
+  source: SuppressionSource;
+  createdAt: Date;
+}
+
+const toSuppression = (r: SuppressionRow): Suppression => ({ number: r.number, reason: r.reason, source: r.source, createdAt: r.created_at });
+
+async function e164(db: Executor, accountId: string, number: string, field: string): Promise<string> {
+  const { defaultCountry } = await getSendingSettings(db, accountId);
+  const parsed = parseNumber(number, { defaultCountry });
+  if (!parsed.ok) throw invalid(field, `${number.trim()} ${parsed.reason}`);
+  return parsed.number.e164;
+}
+
+/** A number this account must not send to again, with why; `opt_out` when the recipient asked. */
+export async function suppressNumber(db: Executor, accountId: string, input: { number: string; reason?: string | null; source?: SuppressionSource }): Promise<Suppression> {
+  const reason = input.reason?.trim() || null;
+  if (reason && reason.length > 500) throw invalid('reason', 'The reason is longer than 500 characters');
+  const number = await e164(db, accountId, input.number, 'number');
+  return toSuppression(await upsertSuppression(db, accountId, { number, reason, source: input.source ?? 'manual' }));
+}
+
+export async function unsuppressNumber(db: Executor, accountId: string, number: string): Promise<void> {
+  const value = await e164(db, accountId, number, 'number');
+  if (!(await deleteSuppression(db, accountId, value))) throw notFound('Suppression');
+}
+
+export async function getSuppression(db: Executor, accountId: string, number: string): Promise<Suppression> {
+  const row = await findSuppressionRow(db, accountId, await e164(db, accountId, number, 'number'));
+  if (!row) throw notFound('Suppression');
+  return toSuppression(row);
+}
+
+export async function listSuppressions(db: Executor, accountId: string, page: { cursor?: string; limit: number }): Promise<{ data: Suppression[]; nextCursor: string | null }> {
+  const rows = await listSuppressionRows(db, accountId, page.cursor ?? null, page.limit);
+  return { data: rows.map(toSuppression), nextCursor: rows.length === page.limit ? rows[rows.length - 1]!.number : null };
+}
+
+/** Which of these E.164 numbers the account may not send to, and why. */
+export async function findSuppressed(db: Executor, accountId: string, numbers: string[]): Promise<Map<string, SuppressionSource>> {
+  return new Map((await findSuppressedRows(db, accountId, numbers)).map((r) => [r.number, r.source]));
+}
