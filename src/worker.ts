@@ -3,6 +3,7 @@ import type { Executor } from './platform/db/index.js';
 import type { Logger } from './platform/logger.js';
 import * as accounts from './modules/accounts/index.js';
 import * as mail from './modules/mail/index.js';
+import * as contacts from './modules/contacts/index.js';
 import * as ledger from './modules/ledger/index.js';
 import * as messages from './modules/messages/index.js';
 import type { ConnectorPool } from './connector-pool.js';
@@ -35,6 +36,7 @@ export function startWorker(options: { db: Executor; logger: Logger; mail: mail.
     { name: 'accounts.expire-sessions', everyMs: 3600_000, run: async () => (await accounts.deleteExpiredSessions(db)) > 0 && false },
     { name: 'messages.expire-idempotency-keys', everyMs: 3600_000, run: async () => (await messages.deleteOldIdempotencyKeys(db)) > 0 && false },
     { name: 'ledger.roll-quota-periods', everyMs: 600_000, run: async () => (await ledger.rollQuotaPeriods(db), false) },
+    { name: 'contacts.import', everyMs: 1000, run: () => contacts.runNextImport(db, { signal: abort.signal }) },
     ...(options.sms ? smsLoops(db, options.sms) : []),
   ];
 

@@ -38,6 +38,7 @@ interface World {
   bContactId: string;
   bListId: string;
   bMemberId: string;
+  bImportId: string;
   bIds: string[];
 }
 
@@ -65,6 +66,11 @@ const FIXTURES: Record<string, (w: World) => { params: Record<string, string>; b
   'GET /v1/lists/:id/members': (w) => ({ params: { id: w.bListId } }),
   'POST /v1/lists/:id/members': (w) => ({ params: { id: w.bListId }, body: { members: [{ number: '+32475000001' }] } }),
   'DELETE /v1/lists/:id/members/:member_id': (w) => ({ params: { id: w.bListId, member_id: w.bMemberId } }),
+  'GET /v1/contact-imports/:id': (w) => ({ params: { id: w.bImportId } }),
+  'POST /v1/contact-imports/:id/preview': (w) => ({ params: { id: w.bImportId }, body: {} }),
+  'POST /v1/contact-imports/:id/start': (w) => ({ params: { id: w.bImportId }, body: {} }),
+  'GET /v1/contact-imports/:id/errors': (w) => ({ params: { id: w.bImportId } }),
+  'DELETE /v1/contact-imports/:id': (w) => ({ params: { id: w.bImportId } }),
   'GET /v1/suppressions/:number': () => ({ params: { number: B_SUPPRESSED } }),
   'DELETE /v1/suppressions/:number': () => ({ params: { number: B_SUPPRESSED } }),
 };
@@ -93,8 +99,9 @@ describe('security suite', () => {
     const bListId = json(await t.app.inject({ method: 'POST', url: '/v1/lists', ...b.caller, payload: { name: 'B list', address_book: 'shared' } })).id;
     const bMemberId = json(await t.app.inject({ method: 'POST', url: `/v1/lists/${bListId}/members`, ...b.caller, payload: { members: [{ contact: bContactId }] } })).added[0].id;
     await t.app.inject({ method: 'POST', url: '/v1/suppressions', ...b.caller, payload: { number: B_SUPPRESSED } });
-    const bIds = [b.accountId, b.userId, json(invited).user.id, bKey.id, bMessageId, bMessage.batch_id, bContactId, bListId, '+32475888888', B_SUPPRESSED];
-    w = { bMessageId, a, b, bChild, bUserId: json(invited).user.id, bKeyId: bKey.id, bChildAccountId: bChild.accountId, bContactId, bListId, bMemberId, bIds };
+    const bImportId = json(await t.app.inject({ method: 'POST', url: '/v1/contact-imports?address_book=shared', headers: { ...b.caller.headers, 'content-type': 'text/csv' }, payload: 'Name,Mobile\nB import,+32475666666\n' })).id;
+    const bIds = [b.accountId, b.userId, json(invited).user.id, bKey.id, bMessageId, bMessage.batch_id, bContactId, bListId, bImportId, '+32475888888', B_SUPPRESSED];
+    w = { bMessageId, a, b, bChild, bUserId: json(invited).user.id, bKeyId: bKey.id, bChildAccountId: bChild.accountId, bContactId, bListId, bMemberId, bImportId, bIds };
   });
   afterAll(() => t.close());
 

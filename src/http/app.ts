@@ -25,6 +25,7 @@ import { bulkMessageRoutes } from './routes/v1/messages-bulk.js';
 import { creditRoutes } from './routes/v1/credit.js';
 import { adminSmsRoutes } from './routes/v1/admin-sms.js';
 import { contactRoutes } from './routes/v1/contacts.js';
+import { contactImportRoutes } from './routes/v1/contact-imports.js';
 import { listRoutes } from './routes/v1/lists.js';
 import { suppressionRoutes } from './routes/v1/suppressions.js';
 import { validatorCompiler } from './validation.js';
@@ -102,7 +103,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     secureCookies: options.secureCookies,
     defaultSender: options.defaultSender,
   };
-  for (const routes of [setupRoutes, authRoutes, accountRoutes, userRoutes, apiKeyRoutes, subaccountRoutes, adminRoutes, adminSmsRoutes, messageRoutes, bulkMessageRoutes, creditRoutes, contactRoutes, listRoutes, suppressionRoutes]) {
+  for (const routes of [setupRoutes, authRoutes, accountRoutes, userRoutes, apiKeyRoutes, subaccountRoutes, adminRoutes, adminSmsRoutes, messageRoutes, bulkMessageRoutes, creditRoutes, contactRoutes, contactImportRoutes, listRoutes, suppressionRoutes]) {
     await app.register(routes(deps));
   }
   return app;

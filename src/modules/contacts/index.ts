@@ -8,3 +8,10 @@ export {
 export { resolveRecipients, type RecipientItem, type ResolvedRecipient } from './resolve-recipients.js';
 export { suppressNumber, unsuppressNumber, getSuppression, listSuppressions, findSuppressed, type Suppression } from './suppressions.js';
 export type { SuppressionSource } from './suppressions.repository.js';
+export {
+  uploadImport, getImport, listImports, previewImport, startImport, cancelImport, listImportErrors, MAX_IMPORT_BYTES,
+  type ContactImport, type ImportPreview,
+} from './import-contacts.js';
+export { runNextImport, type ImportRunOptions } from './run-import.js';
+export { exportContacts, type ExportOptions } from './export-contacts.js';
+export { CONTACT_FIELDS, type ContactField } from './formats/csv-mapping.js';

@@ -75,9 +75,34 @@ export function normaliseContact(input: ContactInput, defaultCountry: string): N
     if (!tags.includes(tag)) tags.push(tag);
   }
 
-  const numbers = [...new Set(phones.map((p) => p.number))];
-  const search = fold([name, organisation ?? '', ...emails, ...numbers.map((n) => n.slice(1)), ...tags].join(' '));
-  return { name, organisation, phones, numbers, emails, notes, tags, search, sortName: fold(name) };
+  return derive({ name, organisation, phones, emails, notes, tags });
+}
+
+type Fields = Omit<NormalisedContact, 'numbers' | 'search' | 'sortName'>;
+
+function derive(c: Fields): NormalisedContact {
+  const numbers = [...new Set(c.phones.map((p) => p.number))];
+  const search = fold([c.name, c.organisation ?? '', ...c.emails, ...numbers.map((n) => n.slice(1)), ...c.tags].join(' '));
+  return { ...c, numbers, search, sortName: fold(c.name) };
+}
+
+const union = <T>(a: T[], b: T[], same: (x: T, y: T) => boolean, max: number) =>
+  [...a, ...b.filter((y) => !a.some((x) => same(x, y)))].slice(0, max);
+
+/**
+ * What an import does with a row whose number is already in the book: the
+ * contact keeps its name and gains what the row adds (numbers, addresses,
+ * tags, an organisation or notes it lacked).
+ */
+export function mergeContact(into: NormalisedContact, extra: NormalisedContact): NormalisedContact {
+  return derive({
+    name: into.name,
+    organisation: into.organisation ?? extra.organisation,
+    phones: union(into.phones, extra.phones, (x, y) => x.type === y.type && x.number === y.number, CONTACT_LIMITS.phones),
+    emails: union(into.emails, extra.emails, (x, y) => x === y, CONTACT_LIMITS.emails),
+    notes: into.notes ?? extra.notes,
+    tags: union(into.tags, extra.tags, (x, y) => x === y, CONTACT_LIMITS.tags),
+  });
 }
 
 export function isProblem(value: NormalisedContact | ContactProblem): value is ContactProblem {

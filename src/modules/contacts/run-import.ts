@@ -1,0 +1,135 @@
+import type { Executor } from '../../platform/db/index.js';
+import { newId } from '../../platform/ids.js';
+import { getSendingSettings } from '../accounts/index.js';
+import { findContactsByNumbers, insertContacts, updateContactRows, type ContactRow, type NewContactRow } from './contacts.repository.js';
+import type { ContactField } from './formats/csv-mapping.js';
+import type { CsvEncoding } from './formats/csv-read.js';
+import { importRecords, type ImportRecord } from './import-records.js';
+import { claimImportRow, finishImportRow, insertImportErrors, readChunk, releaseImportRow, saveProgress, type ImportProgress, type ImportRow } from './imports.repository.js';
+import { isProblem, mergeContact, normaliseContact, type NormalisedContact } from './normalise-contact.js';
+
+const LEASE_SECONDS = 60;
+const BATCH_ROWS = 2_000;
+/** Enough to fix a file by; the count of failed rows stays exact beyond it. */
+const MAX_STORED_ERRORS = 100_000;
+
+export interface ImportRunOptions {
+  batchRows?: number;
+  /** Called after each committed batch (tests stop a run here to prove it resumes). */
+  afterBatch?: (progress: ImportProgress) => void | Promise<void>;
+  /** A stopping worker hands the import back between batches, for another to go on with at once. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs the oldest waiting import to its end, in batches that each commit
+ * their contacts together with the progress, so that a worker that dies
+ * mid-file is followed by one that resumes after the last batch, writing
+ * nothing twice. Returns false when there was nothing to run.
+ */
+export async function runNextImport(db: Executor, options: ImportRunOptions = {}): Promise<boolean> {
+  const job = await claimImportRow(db, LEASE_SECONDS);
+  if (!job) return false;
+  try {
+    await runImport(db, job, options);
+  } catch (error) {
+    await finishImportRow(db, job.id, 'failed', 'The import stopped on an internal error; the rows imported so far are kept', ['running']);
+    throw error;
+  }
+  return true;
+}
+
+async function* chunks(db: Executor, importId: string, read: { bytes: number }): AsyncGenerator<Buffer> {
+  for (let seq = 0; ; seq++) {
+    const data = await readChunk(db, importId, seq);
+    if (!data) return;
+    read.bytes += data.length;
+    yield data;
+  }
+}
+
+async function runImport(db: Executor, job: ImportRow, options: ImportRunOptions): Promise<void> {
+  const { defaultCountry } = await getSendingSettings(db, job.account_id);
+  const read = { bytes: 0 };
+  const progress: ImportProgress = { rowsDone: job.rows_done, bytesDone: Number(job.bytes_done), created: job.created, merged: job.merged, failed: job.failed };
+  const records = importRecords(chunks(db, job.id, read), {
+    format: job.format,
+    encoding: (job.encoding ?? 'utf-8') as CsvEncoding,
+    delimiter: job.delimiter ?? ',',
+    hasHeader: job.has_header,
+    mapping: (job.mapping ?? []) as ContactField[],
+  });
+  let seen = 0;
+  let batch: ImportRecord[] = [];
+  const limit = options.batchRows ?? BATCH_ROWS;
+  for await (const record of records) {
+    // Records a previous run committed.
+    if (++seen <= job.rows_done) continue;
+    batch.push(record);
+    if (batch.length < limit) continue;
+    if (!(await commitBatch(db, job, batch, defaultCountry, progress, read.bytes))) return;
+    batch = [];
+    await options.afterBatch?.(progress);
+    if (options.signal?.aborted) return void (await releaseImportRow(db, job.id));
+  }
+  if (batch.length > 0 && !(await commitBatch(db, job, batch, defaultCountry, progress, read.bytes))) return;
+  await finishImportRow(db, job.id, 'done', null, ['running']);
+}
+
+/** One batch: rows whose number the book already has are merged into that contact, the rest created. */
+async function commitBatch(db: Executor, job: ImportRow, batch: ImportRecord[], defaultCountry: string, progress: ImportProgress, bytes: number): Promise<boolean> {
+  const errors: { line: number; field: string | null; reason: string }[] = [];
+  const good: NormalisedContact[] = [];
+  for (const r of batch) {
+    if (!('contact' in r)) {
+      errors.push({ line: r.line, field: r.field, reason: r.reason });
+      continue;
+    }
+    const c = normaliseContact(r.contact, defaultCountry);
+    if (isProblem(c)) errors.push({ line: r.line, field: c.field, reason: c.reason });
+    else good.push(c);
+  }
+  const next = { ...progress, rowsDone: progress.rowsDone + batch.length, bytesDone: bytes, failed: progress.failed + errors.length };
+  const kept = await db.transaction().execute(async (tx) => {
+    // First, so that it locks the import: a cancel either waits for this batch or stops it.
+    if (!(await saveProgress(tx, job.id, next, LEASE_SECONDS))) return false;
+    const existing = await findContactsByNumbers(tx, job.account_id, job.owner_user_id, [...new Set(good.flatMap((c) => c.numbers))]);
+    const byNumber = new Map<string, { id: string; value: NormalisedContact; isNew: boolean }>();
+    const changed = new Set<{ id: string; value: NormalisedContact; isNew: boolean }>();
+    for (const row of existing) {
+      const entry = { id: row.id, value: fromRow(row), isNew: false };
+      for (const n of row.numbers) if (!byNumber.has(n)) byNumber.set(n, entry);
+    }
+    const created: { id: string; value: NormalisedContact; isNew: boolean }[] = [];
+    for (const c of good) {
+      const target = c.numbers.map((n) => byNumber.get(n)).find((x) => x);
+      if (target) {
+        target.value = mergeContact(target.value, c);
+        changed.add(target);
+        next.merged++;
+      } else {
+        const entry = { id: newId('ctc'), value: c, isNew: true };
+        created.push(entry);
+        next.created++;
+      }
+      const owner = target ?? created[created.length - 1]!;
+      for (const n of owner.value.numbers) if (!byNumber.has(n)) byNumber.set(n, owner);
+    }
+    const rows: NewContactRow[] = created.map((e) => ({ ...e.value, id: e.id, accountId: job.account_id, ownerUserId: job.owner_user_id }));
+    await insertContacts(tx, rows);
+    await updateContactRows(tx, job.account_id, [...changed].filter((e) => !e.isNew).map((e) => ({ ...e.value, id: e.id })));
+    const room = Math.max(0, MAX_STORED_ERRORS - progress.failed);
+    await insertImportErrors(tx, job.id, errors.slice(0, room));
+    await saveProgress(tx, job.id, next, LEASE_SECONDS);
+    return true;
+  });
+  if (kept) Object.assign(progress, next);
+  return kept;
+}
+
+function fromRow(row: ContactRow): NormalisedContact {
+  return {
+    name: row.name, organisation: row.organisation, phones: row.phones, numbers: row.numbers, emails: row.emails,
+    notes: row.notes, tags: row.tags, search: '', sortName: row.sort_name,
+  };
+}
