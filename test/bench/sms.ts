@@ -25,7 +25,6 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as accounts from '../../src/modules/accounts/index.js';
-import * as ledger from '../../src/modules/ledger/index.js';
 import * as messages from '../../src/modules/messages/index.js';
 import * as pricing from '../../src/modules/pricing/index.js';
 import { openDatabase, sql, type DatabaseHandle, type Executor } from '../../src/platform/db/index.js';
@@ -33,6 +32,7 @@ import { ApiClient } from './http-client.js';
 import { embeddedServer, freePort, startHerald, stopHerald, waitReady, type Herald } from './herald-process.js';
 import { ActivitySampler, countStatements, describeDelta, resetStatements, snapshot, topStatements, type PgSnapshot } from './pg-observer.js';
 import { memoryOf, ProcessWatch } from './proc.js';
+import { createTenant } from './tenant.js';
 
 const HOST = '127.0.0.1';
 const TEXT = 'Your Herald verification code is 482913. It expires in 10 minutes.';
@@ -75,29 +75,7 @@ function percentile(sorted: Float64Array, p: number): number {
 
 // ---------------------------------------------------------------- set-up
 
-interface Tenant {
-  accountId: string;
-  keyId: string;
-  secret: string;
-}
-
-async function createTenant(db: Executor, name: string, publicUrl: string): Promise<Tenant> {
-  const { account, owner } = await accounts.createAccount(db, { name, ownerEmail: `${name.toLowerCase()}@bench.example.org` }, publicUrl);
-  const principal: accounts.Principal = {
-    kind: 'session',
-    accountId: account.id,
-    homeAccountId: account.id,
-    userId: owner.id,
-    role: 'owner',
-    scopes: ['messages:write', 'messages:read'],
-    sessionId: null,
-    csrfToken: null,
-    apiKeyId: null,
-  };
-  await ledger.topUp(db, { walletAccountId: account.id, amountMinor: 10_000_000_000n, note: 'benchmark' });
-  const { key, secret } = await accounts.createApiKey(db, principal, { name: 'bench', scopes: ['messages:write', 'messages:read'] });
-  return { accountId: account.id, keyId: key.id, secret };
-}
+const SCOPES: accounts.Scope[] = ['messages:write', 'messages:read'];
 
 // ---------------------------------------------------------------- waiting for receipts
 
@@ -326,9 +304,9 @@ async function main(): Promise<{ figures: Figures; incomplete: string[] }> {
     note('postgres', Object.fromEntries(settings.rows.map((r) => [r.name, r.setting])));
 
     await pricing.setSmsPrice(db, 'BE', 5n);
-    const warm = await createTenant(db, 'Warmup', publicUrl);
-    const single = await createTenant(db, 'Single', publicUrl);
-    const bulk = await createTenant(db, 'Bulk', publicUrl);
+    const warm = await createTenant(db, 'Warmup', publicUrl, SCOPES);
+    const single = await createTenant(db, 'Single', publicUrl, SCOPES);
+    const bulk = await createTenant(db, 'Bulk', publicUrl, SCOPES);
     const observers = { watch, db, spawnedAt };
 
     // Warm-up: JIT, connection pools and SMPP binds, outside the figures.

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as contacts from '../../src/modules/contacts/index.js';
 import { createTestApp, json, type Caller, type TestApp } from '../helpers/app.js';
 import { createKey, createMember, createOwner, type TestUser } from '../helpers/factories.js';
 
@@ -81,10 +82,18 @@ describe('contacts', () => {
       name: 'Jürgen Müller', organisation: 'Zahnarztpraxis Süd', phones: [{ type: 'mobile', number: '+49 151 23456789' }],
       emails: ['jm@praxis.example'], tags: ['dentist'],
     });
-    for (const q of ['muller', 'MÜLL', 'zahnarzt', '+49 151 2345', '015123456789', 'praxis.example', 'dentist']) {
+    for (const q of ['muller', 'MÜLL', 'zahnarzt', '+49 151 2345', '0049 1512', '015123456789', '23456789', 'praxis.example', 'dentist']) {
       const found = await search(owner.caller, `q=${encodeURIComponent(q)}`);
       expect(found.data.map((x: { id: string }) => x.id), q).toContain(c.id);
     }
+    // A national number is read with the account's country (BE): 0475 is +32475, never a German 0151.
+    const be = await create(owner.caller, { name: 'Zz Belgian', phones: [{ type: 'mobile', number: '+32 475 77 66 55' }] });
+    expect((await search(owner.caller, 'q=0475%207766')).data.map((x: { id: string }) => x.id)).toEqual([be.id]);
+    // Names that start with the search come first, then the other matches, each in name order, across pages.
+    for (const name of ['Aaron Tellmann', 'Tellmanny Zed', 'Tellmann Bo']) await create(owner.caller, { name });
+    const first = await search(owner.caller, 'q=tellmann&limit=2');
+    const second = await search(owner.caller, `q=tellmann&limit=2&cursor=${first.next_cursor}`);
+    expect([...first.data, ...second.data].map((x: { name: string }) => x.name)).toEqual(['Tellmann Bo', 'Tellmanny Zed', 'Aaron Tellmann']);
     expect((await search(owner.caller, 'tag=dentist')).data.map((x: { id: string }) => x.id)).toEqual([c.id]);
     expect((await search(owner.caller, 'q=%25')).data).toEqual([]);
     expect((await search(owner.caller, 'q=nobody-by-this-name')).data).toEqual([]);
@@ -103,6 +112,24 @@ describe('contacts', () => {
     expect(seen).toEqual(names);
     const bad = await call(owner.caller, 'GET', '/v1/contacts?cursor=nonsense');
     expect(json(bad).error).toMatchObject({ field: 'cursor' });
+  });
+
+  it('finds rare matches at the end of a large book, and pages through common ones in order', async () => {
+    const rows = Array.from({ length: 2_500 }, (_, i) => `Bulk ${String(i).padStart(4, '0')},${i % 2 === 0 ? 'even' : 'odd'}`);
+    const file = ['Name,Tags', ...rows, 'Zz Needle One,rare', 'Zz Needle Two,rare'].join('\n');
+    const up = await t.app.inject({ method: 'POST', url: '/v1/contact-imports?address_book=shared', headers: { ...owner.caller.headers, 'content-type': 'text/csv' }, payload: file });
+    await call(owner.caller, 'POST', `/v1/contact-imports/${json(up).id}/start`, {});
+    while (await contacts.runNextImport(t.db)) { /* until done */ }
+    expect((await search(owner.caller, 'q=needle')).data.map((c: { name: string }) => c.name)).toEqual(['Zz Needle One', 'Zz Needle Two']);
+    expect((await search(owner.caller, 'tag=rare&limit=1')).data.map((c: { name: string }) => c.name)).toEqual(['Zz Needle One']);
+    const names: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { data: { name: string }[]; next_cursor: string | null } = await search(owner.caller, `q=bulk&tag=odd&limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+      names.push(...page.data.map((c) => c.name));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(names).toEqual(rows.filter((_, i) => i % 2 === 1).map((r) => r.split(',')[0]));
   });
 
   it('changes and deletes a contact; a list given replaces the old one', async () => {

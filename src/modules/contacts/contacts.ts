@@ -3,9 +3,10 @@ import { invalid, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { getSendingSettings } from '../accounts/index.js';
 import {
-  deleteContactRow, findContactRow, insertContacts, searchContactRows, updateContactRows,
+  deleteContactRow, findContactRow, insertContacts, updateContactRows,
   type ContactRow, type Viewer,
 } from './contacts.repository.js';
+import { searchContactRows } from './contact-search.repository.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { foldQuery, isProblem, normaliseContact, type NormalisedContact } from './normalise-contact.js';
 import type { AddressBook, Contact, ContactInput } from './types.js';
@@ -76,14 +77,15 @@ export interface ContactQuery {
 }
 
 export async function searchContacts(db: Executor, viewer: Viewer, query: ContactQuery): Promise<{ data: Contact[]; nextCursor: string | null }> {
-  const q = query.q ? foldQuery(query.q) : '';
+  const folded = query.q?.trim() ? foldQuery(query.q, (await getSendingSettings(db, viewer.accountId)).defaultCountry) : null;
   const rows = await searchContactRows(db, viewer, {
     book: query.addressBook ?? 'all',
     limit: query.limit,
-    ...(q && { q }),
+    ...(folded && 'text' in folded && folded.text && { q: folded.text }),
+    ...(folded && 'number' in folded && { number: folded.number }),
     ...(query.tag && { tag: query.tag }),
     ...(query.cursor && { after: decodeCursor(query.cursor) }),
   });
   const last = rows.length === query.limit ? rows[rows.length - 1] : undefined;
-  return { data: rows.map(toContact), nextCursor: last ? encodeCursor(last.sort_name, last.id) : null };
+  return { data: rows.map(toContact), nextCursor: last ? encodeCursor({ sortName: last.sort_name, id: last.id, ...(folded && { tier: last.tier }) }) : null };
 }

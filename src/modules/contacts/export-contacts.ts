@@ -1,5 +1,7 @@
 import type { Executor } from '../../platform/db/index.js';
-import { searchContactRows, type Viewer } from './contacts.repository.js';
+import { searchContactRows } from './contact-search.repository.js';
+import type { Viewer } from './contacts.repository.js';
+import type { Position } from './cursor.js';
 import { toContact } from './contacts.js';
 import { CSV_EXPORT_HEADER, contactToCsvCells, csvLines } from './formats/csv-write.js';
 import { writeVcard } from './formats/vcard.js';
@@ -17,7 +19,7 @@ export interface ExportOptions {
 
 /** Every visible contact in name order, a page at a time, so that any book exports in flat memory. */
 async function* allContacts(db: Executor, viewer: Viewer, o: ExportOptions): AsyncGenerator<Contact> {
-  let after: { sortName: string; id: string } | undefined;
+  let after: Position | undefined;
   for (;;) {
     const rows = await searchContactRows(db, viewer, { book: o.addressBook ?? 'all', limit: PAGE, ...(o.tag && { tag: o.tag }), ...(after && { after }) });
     for (const row of rows) yield toContact(row);

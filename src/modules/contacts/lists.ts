@@ -79,7 +79,7 @@ export async function searchLists(db: Executor, viewer: Viewer, query: { q?: str
     ...(query.cursor && { after: decodeCursor(query.cursor) }),
   });
   const last = rows.length === query.limit ? rows[rows.length - 1] : undefined;
-  return { data: rows.map(toList), nextCursor: last ? encodeCursor(last.sort_name, last.id) : null };
+  return { data: rows.map(toList), nextCursor: last ? encodeCursor({ sortName: last.sort_name, id: last.id }) : null };
 }
 
 export async function updateList(db: Executor, viewer: Viewer, id: string, patch: { name?: string; description?: string | null }): Promise<ContactList> {

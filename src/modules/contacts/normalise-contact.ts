@@ -1,4 +1,4 @@
-import { parseNumber } from '../numbers/index.js';
+import { countryCallingCode, parseNumber } from '../numbers/index.js';
 import { CONTACT_LIMITS, PHONE_TYPES, type ContactInput, type PhoneType } from './types.js';
 
 /** A contact checked and ready to store: numbers in E.164, search text built. */
@@ -17,7 +17,7 @@ export interface NormalisedContact {
 /** What is wrong, as a sentence that stands on its own, and where. */
 export type ContactProblem = { field: string; reason: string };
 
-const EMAIL = /^[^\s@<>(),;:"[\]\\]+@[^\s@<>(),;:"[\]\\]+\.[^\s@<>(),;:"[\]\\]+$/;
+const EMAIL = /^[^\s@<>(),;:"[\]\\\p{Cc}]+@[^\s@<>(),;:"[\]\\\p{Cc}]+\.[^\s@<>(),;:"[\]\\\p{Cc}]+$/u;
 
 /** A plain address, lower case, as stored; anything with a display name or comments is refused. */
 export const isEmailAddress = (email: string) => email.length <= CONTACT_LIMITS.email && EMAIL.test(email);
@@ -27,8 +27,9 @@ export function fold(text: string): string {
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
+// Control characters go with the white space: they show as nothing, and the repository cuts lists at one.
 const clean = (s: string | null | undefined) => {
-  const t = (s ?? '').replace(/\s+/g, ' ').trim();
+  const t = (s ?? '').replace(/[\s\p{Cc}]+/gu, ' ').trim();
   return t.length > 0 ? t : null;
 };
 
@@ -82,7 +83,7 @@ type Fields = Omit<NormalisedContact, 'numbers' | 'search' | 'sortName'>;
 
 function derive(c: Fields): NormalisedContact {
   const numbers = [...new Set(c.phones.map((p) => p.number))];
-  const search = fold([c.name, c.organisation ?? '', ...c.emails, ...numbers.map((n) => n.slice(1)), ...c.tags].join(' '));
+  const search = fold([c.name, c.organisation ?? '', ...c.emails, ...c.tags].join(' '));
   return { ...c, numbers, search, sortName: fold(c.name) };
 }
 
@@ -109,12 +110,20 @@ export function isProblem(value: NormalisedContact | ContactProblem): value is C
   return 'reason' in value;
 }
 
-/** The search as typed, in the form `search` is stored in: digits of a number without its leading zero. */
-export function foldQuery(q: string): string {
-  const text = q.trim();
-  if (/^[+\d\s().\-/]+$/.test(text) && /\d/.test(text)) {
-    const digits = text.replace(/\D/g, '');
-    return digits.startsWith('00') ? digits.slice(2) : digits.replace(/^0/, '');
+/**
+ * The search as typed: folded text, or for a number the E.164 start it stands
+ * for (0475 12 in Belgium is +3247512; 0032 475 and +32 475 are +32475) and
+ * its digits, which may also be the end of a number (…34 56).
+ */
+export function foldQuery(q: string, defaultCountry: string): { text: string } | { number: { prefix: string | null; digits: string } } {
+  const typed = q.trim();
+  if (!/^[+\d\s().\-/]+$/.test(typed) || !/\d/.test(typed)) return { text: fold(typed).replace(/\s+/g, ' ') };
+  const digits = typed.replace(/\D/g, '');
+  if (typed.startsWith('+')) return { number: { prefix: `+${digits}`, digits } };
+  if (digits.startsWith('00')) return { number: { prefix: `+${digits.slice(2)}`, digits: digits.slice(2) } };
+  if (digits.startsWith('0')) {
+    const code = countryCallingCode(defaultCountry);
+    return { number: { prefix: code ? `+${code}${digits.slice(1)}` : null, digits: digits.slice(1) } };
   }
-  return fold(text).replace(/\s+/g, ' ');
+  return { number: { prefix: `+${digits}`, digits } };
 }

@@ -1,1 +1,1 @@
-export { parseNumber, type NumberProblem, type NumberResult, type NumberRules, type ParsedNumber } from './parse-number.js';
+export { countryCallingCode, parseNumber, type NumberProblem, type NumberResult, type NumberRules, type ParsedNumber } from './parse-number.js';

@@ -1,4 +1,4 @@
-import { parsePhoneNumberWithError, ParseError, type CountryCode, type NumberType } from 'libphonenumber-js/max';
+import { getCountryCallingCode, parsePhoneNumberWithError, ParseError, type CountryCode, type NumberType } from 'libphonenumber-js/max';
 
 /** Why a number cannot be used, in words a person can act on. */
 export type NumberProblem =
@@ -74,4 +74,13 @@ export function parseNumber(input: string, rules: NumberRules = {}): NumberResul
   if (rules.requireMobile && !['MOBILE', 'FIXED_LINE_OR_MOBILE'].includes(type as string)) return fail('not_mobile');
   if (rules.allowedCountries && (!parsed.country || !rules.allowedCountries.includes(parsed.country))) return fail('country_not_allowed');
   return { ok: true, number: { e164: parsed.number, country: parsed.country, type } };
+}
+
+/** The calling code of an ISO country (BE → 32), or null for a code libphonenumber does not know. */
+export function countryCallingCode(country: string): string | null {
+  try {
+    return getCountryCallingCode(country as CountryCode);
+  } catch {
+    return null;
+  }
 }

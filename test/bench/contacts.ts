@@ -1,0 +1,198 @@
+/**
+ * `npm run bench:contacts`: Herald as `npm start` runs it (embedded PostgreSQL,
+ * fsync on, a fresh temporary data directory), driven over loopback HTTP.
+ *
+ *   import: one CSV of 100,000 rows uploaded to POST /v1/contact-imports and
+ *           run by the worker; rows per second from the start call until the
+ *           import is done; Herald's peak RSS from upload to done
+ *   search: GET /v1/contacts?q=… over those 100,000 contacts, a mix of name,
+ *           number (national and international), email, organisation and tag
+ *           searches, one at a time (the figures), then from 4 clients at once (a note)
+ *
+ * Prints `# …` notes, then as its LAST line one JSON object with the figures
+ * and `targets_met`. Nothing is asserted.
+ * Knobs: BENCH_ROWS (100000), BENCH_SEARCHES (2000), BENCH_KEEP=1.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase, sql, type DatabaseHandle } from '../../src/platform/db/index.js';
+import { ApiClient } from './http-client.js';
+import { embeddedServer, freePort, HOST, startHerald, stopHerald, waitReady } from './herald-process.js';
+import { memoryOf, ProcessWatch } from './proc.js';
+import { createTenant } from './tenant.js';
+
+const int = (name: string, fallback: number) => {
+  const v = Number(process.env[name]);
+  return Number.isSafeInteger(v) && v > 0 ? v : fallback;
+};
+const ROWS = int('BENCH_ROWS', 100_000);
+const SEARCHES = int('BENCH_SEARCHES', 2_000);
+const TARGETS = { search_p99_ms: 50, import_rows_per_s: 10_000, import_peak_rss_mb: 300 };
+
+const note = (label: string, value: unknown) => process.stdout.write(`# ${label}: ${typeof value === 'string' ? value : JSON.stringify(value)}\n`);
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+
+const FIRST = ['Anna', 'Bart', 'Chloé', 'Dirk', 'Els', 'Fatima', 'Geert', 'Hanne', 'Ilse', 'Jürgen', 'Karim', 'Lotte', 'Marc', 'Nora', 'Olivier', 'Pieter', 'Quinten', 'Rania', 'Sofie', 'Tom', 'Ursula', 'Vincent', 'Wout', 'Xavier', 'Yasmine', 'Zoë'];
+const LAST = ['Peeters', 'Janssens', 'Maes', 'Jacobs', 'Mertens', 'Willems', 'Claes', 'Goossens', 'Wouters', 'De Smet', 'Dubois', 'Lambert', 'Dupont', 'Martin', 'Müller', 'Schmidt', 'Van Damme', 'Vermeulen', 'Hermans', 'Lemmens'];
+const ORGS = ['Acme', 'Brouwerij Het Anker', 'Café De Zwaan', 'Dental Care', 'Elektro Vos', 'Fietsen Peeters', 'Garage Claes', 'Huisartsen Noord'];
+const TAGS = ['klant', 'leverancier', 'vip', 'familie', 'team', 'pers'];
+
+/** Row i of the file: a name that repeats, a number and an address that do not. */
+function row(i: number): { first: string; last: string; org: string; mobile: string; email: string; tag: string } {
+  const first = FIRST[i % FIRST.length]!;
+  const last = `${LAST[Math.floor(i / FIRST.length) % LAST.length]!}${i % 7 === 0 ? '' : ` ${i % 997}`}`;
+  // Organisation and tag by a hash of i, not i itself: i % 8 and i % 6 would tie them to
+  // the first name (i % 26) and so to name order, a correlation real books do not have.
+  const h = Math.imul(i + 1, 2_654_435_761) >>> 0;
+  return { first, last, org: ORGS[h % ORGS.length]!, mobile: `+3247${String(1_000_000 + i).padStart(7, '0')}`, email: `user${i}@example${i % 50}.org`, tag: TAGS[(h >>> 8) % TAGS.length]! };
+}
+
+function csvFile(n: number): Buffer {
+  const lines = ['First name;Last name;Company;Mobile;E-mail;Tags'];
+  for (let i = 0; i < n; i++) {
+    const r = row(i);
+    lines.push(`${r.first};${r.last};${r.org};${r.mobile};${r.email};${r.tag}`);
+  }
+  return Buffer.from(lines.join('\r\n') + '\r\n');
+}
+
+const KINDS = ['first name', 'last name', 'full name', 'national number', 'international prefix', 'email', 'organisation', 'tag'];
+
+/** What people type: parts of names, numbers as dialled nationally or internationally, addresses, organisations, tags. */
+function query(k: number): string {
+  const r = row((k * 7919) % ROWS);
+  switch (k % 8) {
+    case 0: return `q=${encodeURIComponent(r.first.slice(0, 4))}`;
+    case 1: return `q=${encodeURIComponent(r.last.slice(0, 6))}`;
+    case 2: return `q=${encodeURIComponent(`${r.first} ${r.last.split(' ')[0]}`)}`;
+    case 3: return `q=${encodeURIComponent(`0${r.mobile.slice(3, 10)}`)}`;
+    case 4: return `q=${encodeURIComponent(r.mobile.slice(0, 9))}`;
+    case 5: return `q=${encodeURIComponent(r.email.split('@')[0]!)}`;
+    case 6: return `q=${encodeURIComponent(r.org.slice(0, 5).toLowerCase())}`;
+    default: return `tag=${r.tag}`;
+  }
+}
+
+async function searchRun(api: ApiClient, clients: number) {
+  const latencies: number[] = [];
+  const byKind = new Map<string, number[]>();
+  const hits: number[] = [];
+  const errors: Record<string, number> = {};
+  let next = 0;
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (next < SEARCHES) {
+      const k = next++;
+      const a = await api.request('GET', `/v1/contacts?limit=50&${query(k)}`);
+      if (a.status !== 200) errors[a.status] = (errors[a.status] ?? 0) + 1;
+      else hits.push((JSON.parse(a.body) as { data: unknown[] }).data.length);
+      latencies.push(a.ms);
+      const kind = KINDS[k % KINDS.length]!;
+      byKind.set(kind, [...(byKind.get(kind) ?? []), a.ms]);
+    }
+  }));
+  latencies.sort((a, b) => a - b);
+  return {
+    p50: round(percentile(latencies, 50)),
+    p99: round(percentile(latencies, 99)),
+    errors,
+    note: { searches: SEARCHES, p90_ms: round(percentile(latencies, 90)), max_ms: round(percentile(latencies, 100)), empty_answers: hits.filter((h) => h === 0).length, errors },
+    byKind: Object.fromEntries([...byKind].map(([kind, ms]) => {
+      ms.sort((a, b) => a - b);
+      return [kind, `${round(percentile(ms, 50))}/${round(percentile(ms, 99))}`];
+    })),
+  };
+}
+
+interface Figures { search_p50_ms: number | null; search_p99_ms: number | null; import_rows_per_s: number | null; import_peak_rss_mb: number | null }
+
+async function main(): Promise<{ figures: Figures; incomplete: string[] }> {
+  const figures: Figures = { search_p50_ms: null, search_p99_ms: null, import_rows_per_s: null, import_peak_rss_mb: null };
+  const incomplete: string[] = [];
+  const dataDir = await mkdtemp(join(tmpdir(), 'herald-bench-contacts-'));
+  const port = await freePort();
+  note('setup', { dataDir, port, rows: ROWS, searches: SEARCHES });
+  const herald = startHerald(dataDir, port);
+  let handle: DatabaseHandle | null = null;
+  let watch: ProcessWatch | null = null;
+  let postmasterPid: number | null = null;
+  const clients: ApiClient[] = [];
+  try {
+    await waitReady(herald, port);
+    const server = await embeddedServer(dataDir);
+    postmasterPid = server.postmasterPid;
+    handle = openDatabase(server.url, { poolSize: 2, applicationName: 'herald-bench' });
+    const tenant = await createTenant(handle.db, 'Contacts', `http://${HOST}:${port}`, ['contacts:read', 'contacts:write']);
+    const api = new ApiClient(HOST, port, tenant.secret, 4);
+    clients.push(api);
+    watch = new ProcessWatch(herald.child.pid!, postmasterPid);
+    watch.start(50);
+
+    // ---- import
+    const file = csvFile(ROWS);
+    const rssBefore = memoryOf(herald.child.pid!)?.rssKb ?? 0;
+    watch.resetPhase();
+    const up = await api.request('POST', '/v1/contact-imports?address_book=shared', file, 300_000, 'text/csv');
+    if (up.status !== 201) throw new Error(`upload: ${up.status} ${up.body.slice(0, 300)}`);
+    const id = (JSON.parse(up.body) as { id: string }).id;
+    const t0 = performance.now();
+    const start = await api.request('POST', `/v1/contact-imports/${id}/start`, {});
+    if (start.status !== 202) throw new Error(`start: ${start.status} ${start.body.slice(0, 300)}`);
+    let status: { status: string; rows: number; created: number; merged: number; failed: number } = { status: 'queued', rows: 0, created: 0, merged: 0, failed: 0 };
+    while (!['done', 'failed', 'cancelled'].includes(status.status)) {
+      if (performance.now() - t0 > 600_000) {
+        incomplete.push('import: not done within 10 minutes');
+        break;
+      }
+      await sleep(50);
+      status = JSON.parse((await api.request('GET', `/v1/contact-imports/${id}`)).body);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    figures.import_rows_per_s = Math.round(status.rows / seconds);
+    figures.import_peak_rss_mb = Math.round(watch.phasePeakRssKb / 1024);
+    note('import', { file_mb: round(file.length / 1048576), upload_ms: Math.round(up.ms), run_s: round(seconds, 2), ...status, rss_before_mb: Math.round(rssBefore / 1024) });
+    if (status.status !== 'done' || status.created + status.merged !== ROWS) incomplete.push(`import ended ${status.status} with ${status.created} created, ${status.merged} merged, ${status.failed} failed`);
+
+    // ---- search
+    for (let k = 0; k < 50; k++) await api.request('GET', `/v1/contacts?${query(k)}`);
+    // The figures: one person searching at a time (the address book is interactive).
+    // Then the same searches from 4 clients at once, as a note: an office searching together.
+    const one = await searchRun(api, 1);
+    figures.search_p50_ms = one.p50;
+    figures.search_p99_ms = one.p99;
+    note('search, 1 client', one.note);
+    note('search, 1 client, by kind (p50/p99 ms)', one.byKind);
+    const four = await searchRun(api, 4);
+    note('search, 4 clients at once', { p50_ms: four.p50, p99_ms: four.p99, ...four.note });
+    note('search, 4 clients, by kind (p50/p99 ms)', four.byKind);
+    for (const run of [one, four]) if (Object.keys(run.errors).length > 0) incomplete.push(`search: errors ${JSON.stringify(run.errors)}`);
+    const count = await sql<{ n: string }>`select count(*) as n from contacts`.execute(handle.db);
+    note('contacts stored', count.rows[0]!.n);
+  } catch (error) {
+    note('error', String((error as Error)?.stack ?? error));
+    incomplete.push(`aborted: ${String((error as Error)?.message ?? error).split('\n')[0]}`);
+  } finally {
+    for (const c of clients) c.close();
+    watch?.stop();
+    await handle?.close().catch(() => undefined);
+    await stopHerald(herald, postmasterPid);
+    if (process.env.BENCH_KEEP === '1') note('data dir kept', dataDir);
+    else await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
+  }
+  return { figures, incomplete };
+}
+
+const { figures, incomplete } = await main();
+const met = (v: number | null, target: number, higher = false) => v !== null && (higher ? v >= target : v <= target);
+process.stdout.write(JSON.stringify({
+  ...figures,
+  targets_met: {
+    search_p99_ms: met(figures.search_p99_ms, TARGETS.search_p99_ms),
+    import_rows_per_s: met(figures.import_rows_per_s, TARGETS.import_rows_per_s, true),
+    import_peak_rss_mb: met(figures.import_peak_rss_mb, TARGETS.import_peak_rss_mb),
+  },
+  incomplete: incomplete.length > 0,
+  ...(incomplete.length > 0 && { incomplete_reasons: incomplete }),
+}) + '\n');
