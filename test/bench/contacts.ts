@@ -137,7 +137,9 @@ async function main(): Promise<{ figures: Figures; incomplete: string[] }> {
     const up = await api.request('POST', '/v1/contact-imports?address_book=shared', file, 300_000, 'text/csv');
     if (up.status !== 201) throw new Error(`upload: ${up.status} ${up.body.slice(0, 300)}`);
     const id = (JSON.parse(up.body) as { id: string }).id;
+    const uploadPeakMb = Math.round(watch.phasePeakRssKb / 1024);
     const t0 = performance.now();
+    const cpu0 = watch.cpu();
     const start = await api.request('POST', `/v1/contact-imports/${id}/start`, {});
     if (start.status !== 202) throw new Error(`start: ${start.status} ${start.body.slice(0, 300)}`);
     let status: { status: string; rows: number; created: number; merged: number; failed: number } = { status: 'queued', rows: 0, created: 0, merged: 0, failed: 0 };
@@ -150,9 +152,11 @@ async function main(): Promise<{ figures: Figures; incomplete: string[] }> {
       status = JSON.parse((await api.request('GET', `/v1/contact-imports/${id}`)).body);
     }
     const seconds = (performance.now() - t0) / 1000;
+    const cpu1 = watch.cpu();
+    note('import cpu seconds', { herald: round(cpu1.herald - cpu0.herald, 2), postgres: round(cpu1.postgres - cpu0.postgres, 2), machine_busy: round(cpu1.machineBusy - cpu0.machineBusy, 2), machine_idle: round(cpu1.machineIdle - cpu0.machineIdle, 2) });
     figures.import_rows_per_s = Math.round(status.rows / seconds);
     figures.import_peak_rss_mb = Math.round(watch.phasePeakRssKb / 1024);
-    note('import', { file_mb: round(file.length / 1048576), upload_ms: Math.round(up.ms), run_s: round(seconds, 2), ...status, rss_before_mb: Math.round(rssBefore / 1024) });
+    note('import', { file_mb: round(file.length / 1048576), upload_ms: Math.round(up.ms), run_s: round(seconds, 2), ...status, rss_before_mb: Math.round(rssBefore / 1024), upload_peak_rss_mb: uploadPeakMb });
     if (status.status !== 'done' || status.created + status.merged !== ROWS) incomplete.push(`import ended ${status.status} with ${status.created} created, ${status.merged} merged, ${status.failed} failed`);
 
     // ---- search

@@ -43,6 +43,7 @@ export function startHerald(dataDir: string, port: number, role: 'start' | 'work
     // An extra worker sends through the simulator of the `start` process (the connectors table names it).
     HERALD_SMSC_SIMULATOR: role === 'start' ? 'on' : 'off',
     HERALD_BODY_LIMIT: '8388608',
+    ...(process.env.BENCH_NODE_OPTIONS && { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS }),
   };
   const nodeFlags = PROFILE.has('cpu') && role === 'start' ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : [];
   const child = spawn(process.execPath, [...nodeFlags, join(ROOT, 'bin/herald.js'), role], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -91,6 +91,15 @@ export async function saveProgress(db: Executor, id: string, p: ImportProgress, 
   return Number(r.numAffectedRows ?? 0) > 0;
 }
 
+export async function lockRunningImport(db: Executor, id: string): Promise<boolean> {
+  const r = await sql`select 1 from contact_imports where id = ${id} and status = 'running' for update`.execute(db);
+  return r.rows.length > 0;
+}
+
+export async function relaxCommit(db: Executor): Promise<void> {
+  await sql`set local synchronous_commit = off`.execute(db);
+}
+
 export async function insertImportErrors(db: Executor, id: string, errors: { line: number; field: string | null; reason: string }[]): Promise<void> {
   if (errors.length === 0) return;
   await sql`insert into contact_import_errors (import_id, line, field, reason)

@@ -5,12 +5,12 @@ import { analyzeContacts, findContactsByNumbers, insertContacts, updateContactRo
 import type { ContactField } from './formats/csv-mapping.js';
 import type { CsvEncoding } from './formats/csv-read.js';
 import { importRecords, type ImportRecord } from './import-records.js';
-import { claimImportRow, finishImportRow, insertImportErrors, readChunk, releaseImportRow, saveProgress, type ImportProgress, type ImportRow } from './imports.repository.js';
+import { claimImportRow, finishImportRow, insertImportErrors, lockRunningImport, readChunk, relaxCommit, releaseImportRow, saveProgress, type ImportProgress, type ImportRow } from './imports.repository.js';
 import { isProblem, mergeContact, normaliseContact, type NormalisedContact } from './normalise-contact.js';
 
 const LEASE_SECONDS = 60;
 const ANALYZE_AFTER_ROWS = 5_000;
-const BATCH_ROWS = 5_000;
+const BATCH_ROWS = 2_000;
 /** Enough to fix a file by; the count of failed rows stays exact beyond it. */
 const MAX_STORED_ERRORS = 100_000;
 
@@ -124,8 +124,11 @@ function prepareBatch(batch: ImportRecord[], defaultCountry: string, bytes: numb
 async function commitBatch(db: Executor, job: ImportRow, { rows: size, bytes, good, errors }: PreparedBatch, progress: ImportProgress): Promise<boolean> {
   const next = { ...progress, rowsDone: progress.rowsDone + size, bytesDone: bytes, failed: progress.failed + errors.length };
   const kept = await db.transaction().execute(async (tx) => {
+    // A batch lost to a crash is read again (its progress is lost with it), so
+    // its commit need not wait for the disk.
+    await relaxCommit(tx);
     // First, so that it locks the import: a cancel either waits for this batch or stops it.
-    if (!(await saveProgress(tx, job.id, next, LEASE_SECONDS))) return false;
+    if (!(await lockRunningImport(tx, job.id))) return false;
     const existing = await findContactsByNumbers(tx, job.account_id, job.owner_user_id, [...new Set(good.flatMap((c) => c.numbers))]);
     const byNumber = new Map<string, { id: string; value: NormalisedContact; isNew: boolean }>();
     const changed = new Set<{ id: string; value: NormalisedContact; isNew: boolean }>();
