@@ -1,4 +1,4 @@
-import { randomBytes, createHash } from 'node:crypto';
+import { createHash, randomBytes, randomFillSync } from 'node:crypto';
 
 /** Id kinds, so that an id says what it points at (`acct_…`, `usr_…`). */
 export type IdPrefix = 'acct' | 'usr' | 'ses' | 'key' | 'mail' | 'req' | 'msg' | 'bat' | 'ctc' | 'lst' | 'imp';
@@ -17,7 +17,19 @@ function encode(bytes: Uint8Array): string {
  */
 export function newId(prefix: IdPrefix): string {
   const time = Date.now().toString(36).padStart(9, '0');
-  return `${prefix}_${time}${encode(randomBytes(14))}`;
+  return `${prefix}_${time}${encode(randomFromPool(14))}`;
+}
+
+// One system call per 292 ids instead of one each: imports and bulk sends make ids by the hundred thousand.
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+function randomFromPool(n: number): Uint8Array {
+  if (poolAt + n > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  poolAt += n;
+  return pool.subarray(poolAt - n, poolAt);
 }
 
 /** A secret of `bytes` random bytes, URL-safe. 16 bytes = 128 bits. */

@@ -111,6 +111,18 @@ describe('CSV import', () => {
     expect(all.data).toHaveLength(1000);
   });
 
+  it('merges rows that share a number across batches, whichever batch is still committing', async () => {
+    // 120 numbers, each on three rows 120 apart: with batches of 50 a repeat lands one, two or three batches later.
+    const rows = Array.from({ length: 360 }, (_, i) => `Merge ${i % 120},+324764${String(i % 120).padStart(5, '0')},t${Math.floor(i / 120)}`);
+    const res = await upload(owner.caller, ['Name,Mobile,Tags', ...rows].join('\n'));
+    await call(owner.caller, 'POST', `/v1/contact-imports/${json(res).id}/start`, {});
+    await contacts.runNextImport(t.db, { batchRows: 50 });
+    expect(json(await call(owner.caller, 'GET', `/v1/contact-imports/${json(res).id}`))).toMatchObject({ status: 'done', rows: 360, created: 120, merged: 240, failed: 0 });
+    const all = await contacts.searchContacts(t.db, { accountId: owner.accountId, userId: owner.userId }, { q: '+324764', limit: 200 });
+    expect(all.data).toHaveLength(120);
+    expect(all.data.every((c) => c.tags.join() === 't0,t1,t2')).toBe(true);
+  });
+
   it('keeps a personal import to its user, and can be cancelled', async () => {
     const colleague = await createMember(t.app, owner);
     const res = await upload(owner.caller, 'Name,Mobile\nSecret,+32475330001\n');

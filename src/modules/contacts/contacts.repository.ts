@@ -43,52 +43,45 @@ export function visibleTo(v: Viewer, book: AddressBook | 'all' = 'all', alias?: 
   return sql`${scope} and (${owner} is null or ${owner} = ${v.userId})`;
 }
 
-// Arrays of arrays cannot be unnested in PostgreSQL when their lengths differ,
-// so each list travels as one string cut at a character no list item holds
-// (normaliseContact folds control characters out); parsing JSON per row cost
-// the import a third of its time.
-const SEP = sql.lit('\u001f');
-const joined = (items: string[]) => items.join('\u001f');
-
-// One statement whatever the number of rows, as the import writes thousands at a time.
+// The rows travel as one JSON document: V8 writes it natively and PostgreSQL
+// reads it in C, where binding a dozen arrays cost the import a fifth of its
+// time in escaping alone. Their numbers go into contact_numbers in the same
+// statement.
 export async function insertContacts(db: Executor, rows: NewContactRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const col = <T>(f: (r: NewContactRow) => T) => rows.map(f);
+  const doc = JSON.stringify(rows.map((r) => ({
+    id: r.id, account_id: r.accountId, owner_user_id: r.ownerUserId, name: r.name, organisation: r.organisation, phones: r.phones,
+    numbers: r.numbers, emails: r.emails, notes: r.notes, tags: r.tags, search: r.search, sort_name: r.sortName,
+  })));
   await sql`
-    insert into contacts (id, account_id, owner_user_id, name, organisation, phones, numbers, emails, notes, tags, search, sort_name)
-    select id, account_id, owner_user_id, name, organisation, phones, string_to_array(numbers, ${SEP}),
-      string_to_array(emails, ${SEP}), notes, string_to_array(tags, ${SEP}), search, sort_name
-    from unnest(${col((r) => r.id)}::text[], ${col((r) => r.accountId)}::text[], ${col((r) => r.ownerUserId)}::text[], ${col((r) => r.name)}::text[],
-      ${col((r) => r.organisation)}::text[], ${col((r) => JSON.stringify(r.phones))}::jsonb[], ${col((r) => joined(r.numbers))}::text[],
-      ${col((r) => joined(r.emails))}::text[], ${col((r) => r.notes)}::text[], ${col((r) => joined(r.tags))}::text[],
-      ${col((r) => r.search)}::text[], ${col((r) => r.sortName)}::text[])
-      as t(id, account_id, owner_user_id, name, organisation, phones, numbers, emails, notes, tags, search, sort_name)`.execute(db);
-  await insertNumbers(db, rows);
-}
-
-async function insertNumbers(db: Executor, rows: { id: string; accountId: string; numbers: string[] }[]): Promise<void> {
-  const pairs = rows.flatMap((r) => r.numbers.map((n) => [r.accountId, n, r.id] as const));
-  if (pairs.length === 0) return;
-  await sql`insert into contact_numbers (account_id, number, reversed, contact_id)
-    select * from unnest(${pairs.map((p) => p[0])}::text[], ${pairs.map((p) => p[1])}::text[],
-      ${pairs.map((p) => [...p[1]].reverse().join(''))}::text[], ${pairs.map((p) => p[2])}::text[])`.execute(db);
+    with t as (
+      select * from json_to_recordset(${doc}::json) as t(id text, account_id text, owner_user_id text, name text, organisation text,
+        phones jsonb, numbers text[], emails text[], notes text, tags text[], search text, sort_name text)
+    ), added as (
+      insert into contacts (id, account_id, owner_user_id, name, organisation, phones, numbers, emails, notes, tags, search, sort_name)
+      select id, account_id, owner_user_id, name, organisation, phones, numbers, emails, notes, tags, search, sort_name from t
+    )
+    insert into contact_numbers (account_id, number, reversed, contact_id)
+    select t.account_id, n, reverse(n), t.id from t, unnest(t.numbers) as n`.execute(db);
 }
 
 export async function updateContactRows(db: Executor, accountId: string, rows: (NormalisedContact & { id: string })[]): Promise<ContactRow[]> {
   if (rows.length === 0) return [];
-  const col = <T>(f: (r: NormalisedContact & { id: string }) => T) => rows.map(f);
+  const doc = JSON.stringify(rows.map((r) => ({
+    id: r.id, name: r.name, organisation: r.organisation, phones: r.phones, numbers: r.numbers, emails: r.emails,
+    notes: r.notes, tags: r.tags, search: r.search, sort_name: r.sortName,
+  })));
   const r = await sql<ContactRow>`
-    update contacts c set name = t.name, organisation = t.organisation, phones = t.phones,
-      numbers = string_to_array(t.numbers, ${SEP}), emails = string_to_array(t.emails, ${SEP}),
-      notes = t.notes, tags = string_to_array(t.tags, ${SEP}), search = t.search, sort_name = t.sort_name, updated_at = now()
-    from unnest(${col((r) => r.id)}::text[], ${col((r) => r.name)}::text[], ${col((r) => r.organisation)}::text[], ${col((r) => JSON.stringify(r.phones))}::jsonb[],
-      ${col((r) => joined(r.numbers))}::text[], ${col((r) => joined(r.emails))}::text[], ${col((r) => r.notes)}::text[],
-      ${col((r) => joined(r.tags))}::text[], ${col((r) => r.search)}::text[], ${col((r) => r.sortName)}::text[])
-      as t(id, name, organisation, phones, numbers, emails, notes, tags, search, sort_name)
+    update contacts c set name = t.name, organisation = t.organisation, phones = t.phones, numbers = t.numbers, emails = t.emails,
+      notes = t.notes, tags = t.tags, search = t.search, sort_name = t.sort_name, updated_at = now()
+    from json_to_recordset(${doc}::json) as t(id text, name text, organisation text, phones jsonb, numbers text[], emails text[],
+      notes text, tags text[], search text, sort_name text)
     where c.id = t.id and c.account_id = ${accountId}
     returning c.id, c.account_id, c.owner_user_id, c.name, c.organisation, c.phones, c.numbers, c.emails, c.notes, c.tags, c.sort_name, c.created_at, c.updated_at`.execute(db);
-  await sql`delete from contact_numbers where contact_id = any(${r.rows.map((x) => x.id)}::text[])`.execute(db);
-  await insertNumbers(db, r.rows.map((x) => ({ id: x.id, accountId: x.account_id, numbers: x.numbers })));
+  const ids = r.rows.map((x) => x.id);
+  await sql`delete from contact_numbers where contact_id = any(${ids}::text[])`.execute(db);
+  await sql`insert into contact_numbers (account_id, number, reversed, contact_id)
+    select c.account_id, n, reverse(n), c.id from contacts c, unnest(c.numbers) as n where c.id = any(${ids}::text[])`.execute(db);
   return r.rows;
 }
 

@@ -21,14 +21,14 @@ export type ImportRecord = { line: number; contact: ContactInput } | { line: num
  */
 export async function* importRecords(source: AsyncIterable<Buffer>, o: ImportOptions): AsyncGenerator<ImportRecord> {
   if (o.format === 'vcard') {
-    for await (const r of readVcards(source)) yield 'error' in r ? { line: r.line, field: null, reason: r.error } : r;
+    for await (const r of readVcards(source)) yield 'error' in r ? { line: r.line, field: null, reason: `This card ${r.error}` } : r;
     return;
   }
   let first = true;
   for await (const r of readCsv(source, { encoding: o.encoding, delimiter: o.delimiter })) {
     if ('error' in r) {
       first = false;
-      yield { line: r.line, field: null, reason: r.error };
+      yield { line: r.line, field: null, reason: `This row ${r.error}` };
       continue;
     }
     if (first && o.hasHeader) {

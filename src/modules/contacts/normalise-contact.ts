@@ -24,10 +24,12 @@ export const isEmailAddress = (email: string) => email.length <= CONTACT_LIMITS.
 
 /** Lower case without accents, so that "muller" finds "Müller". */
 export function fold(text: string): string {
+  // Most names are plain ASCII; decomposing them is most of an import's text work.
+  if (/^[\x20-\x7e]*$/.test(text)) return text.toLowerCase();
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
-// Control characters go with the white space: they show as nothing, and the repository cuts lists at one.
+// Control characters go with the white space: they show as nothing.
 const clean = (s: string | null | undefined) => {
   const t = (s ?? '').replace(/[\s\p{Cc}]+/gu, ' ').trim();
   return t.length > 0 ? t : null;

@@ -1,11 +1,11 @@
 import type { Executor } from '../../platform/db/index.js';
 import { newId } from '../../platform/ids.js';
 import { getSendingSettings } from '../accounts/index.js';
-import { analyzeContacts, findContactsByNumbers, insertContacts, updateContactRows, type ContactRow, type NewContactRow } from './contacts.repository.js';
+import { analyzeContacts, findContactsByNumbers, insertContacts, updateContactRows, type ContactRow } from './contacts.repository.js';
 import type { ContactField } from './formats/csv-mapping.js';
 import type { CsvEncoding } from './formats/csv-read.js';
 import { importRecords, type ImportRecord } from './import-records.js';
-import { claimImportRow, finishImportRow, insertImportErrors, lockRunningImport, readChunk, relaxCommit, releaseImportRow, saveProgress, type ImportProgress, type ImportRow } from './imports.repository.js';
+import { claimImportRow, finishImportRow, insertImportErrors, readChunk, relaxCommit, releaseImportRow, saveProgress, type ImportProgress, type ImportRow } from './imports.repository.js';
 import { isProblem, mergeContact, normaliseContact, type NormalisedContact } from './normalise-contact.js';
 
 const LEASE_SECONDS = 60;
@@ -61,22 +61,24 @@ async function runImport(db: Executor, job: ImportRow, options: ImportRunOptions
     mapping: (job.mapping ?? []) as ContactField[],
   });
   const limit = options.batchRows ?? BATCH_ROWS;
-  // Batches commit one after the other (a batch must see the contacts the one
-  // before created, to merge into them), but the next batch is read and
-  // checked while the last one commits: the CPU work and PostgreSQL's overlap.
-  let committing: Promise<boolean> | null = null;
+  let last: InFlight | null = null;
   const flush = async (batch: ImportRecord[]): Promise<boolean> => {
     const prepared = prepareBatch(batch, defaultCountry, read.bytes);
-    if (committing) {
-      if (!(await committing)) return false;
+    if (last) {
+      const stop = async () => (await last!.done.catch(() => false), false);
+      // Two batches at most in PostgreSQL at once, and each committed before the one after it.
+      if (!(await last.previousDone)) return stop();
       await options.afterBatch?.(progress);
       if (options.signal?.aborted) {
-        await releaseImportRow(db, job.id);
+        if (await last.done) await releaseImportRow(db, job.id);
         return false;
       }
+      // The last batch's locks are taken and its merges decided: this one may wait for it, never the reverse.
+      await last.locked;
+      // A row of this batch would merge into a contact the last one creates: it must see it first.
+      if (prepared.good.some((c) => c.numbers.some((n) => last!.creates.has(n))) && !(await last.done)) return false;
     }
-    committing = commitBatch(db, job, prepared, progress);
-    committing.catch(() => undefined);
+    last = startBatch(db, job, prepared, progress, last?.done ?? Promise.resolve(true));
     return true;
   };
   let seen = 0;
@@ -90,8 +92,10 @@ async function runImport(db: Executor, job: ImportRow, options: ImportRunOptions
     batch = [];
   }
   if (batch.length > 0 && !(await flush(batch))) return;
-  if (committing && !(await committing)) return;
-  if (committing) await options.afterBatch?.(progress);
+  if (last) {
+    if (!(await (last as InFlight).done)) return;
+    await options.afterBatch?.(progress);
+  }
   await finishImportRow(db, job.id, 'done', null, ['running']);
   // Autovacuum would get to it, but searches right after a large import would
   // meanwhile plan with the old statistics: tens of milliseconds instead of one.
@@ -120,47 +124,85 @@ function prepareBatch(batch: ImportRecord[], defaultCountry: string, bytes: numb
   return { rows: batch.length, bytes, good, errors };
 }
 
+/** A batch on its way into PostgreSQL. */
+interface InFlight {
+  /** Its existing contacts are locked and `creates` filled (or it ended). */
+  locked: Promise<void>;
+  /** Committed (true), or stopped by a cancel (false). */
+  done: Promise<boolean>;
+  /** The batch before it, committed. */
+  previousDone: Promise<boolean>;
+  /** The numbers of the contacts it creates. */
+  creates: Set<string>;
+}
+
+/**
+ * Two batches overlap in PostgreSQL (each on a connection of its own, the
+ * machine's two cores both busy), yet commit in file order: a batch writes
+ * its rows, waits for the one before to commit, then records its progress and
+ * commits. So the progress row always counts a prefix of the file, and a
+ * stopped import resumes after it.
+ */
+function startBatch(db: Executor, job: ImportRow, prepared: PreparedBatch, progress: ImportProgress, previousDone: Promise<boolean>): InFlight {
+  let markLocked!: () => void;
+  const locked = new Promise<void>((resolve) => (markLocked = resolve));
+  const creates = new Set<string>();
+  const done = commitBatch(db, job, prepared, progress, previousDone, markLocked, creates).finally(markLocked);
+  done.catch(() => undefined);
+  return { locked, done, previousDone, creates };
+}
+
+class Cancelled extends Error {}
+
 /** One batch: rows whose number the book already has are merged into that contact, the rest created. */
-async function commitBatch(db: Executor, job: ImportRow, { rows: size, bytes, good, errors }: PreparedBatch, progress: ImportProgress): Promise<boolean> {
-  const next = { ...progress, rowsDone: progress.rowsDone + size, bytesDone: bytes, failed: progress.failed + errors.length };
-  const kept = await db.transaction().execute(async (tx) => {
-    // A batch lost to a crash is read again (its progress is lost with it), so
-    // its commit need not wait for the disk.
-    await relaxCommit(tx);
-    // First, so that it locks the import: a cancel either waits for this batch or stops it.
-    if (!(await lockRunningImport(tx, job.id))) return false;
-    const existing = await findContactsByNumbers(tx, job.account_id, job.owner_user_id, [...new Set(good.flatMap((c) => c.numbers))]);
-    const byNumber = new Map<string, { id: string; value: NormalisedContact; isNew: boolean }>();
-    const changed = new Set<{ id: string; value: NormalisedContact; isNew: boolean }>();
-    for (const row of existing) {
-      const entry = { id: row.id, value: fromRow(row), isNew: false };
-      for (const n of row.numbers) if (!byNumber.has(n)) byNumber.set(n, entry);
-    }
-    const created: { id: string; value: NormalisedContact; isNew: boolean }[] = [];
-    for (const c of good) {
-      const target = c.numbers.map((n) => byNumber.get(n)).find((x) => x);
-      if (target) {
-        target.value = mergeContact(target.value, c);
-        changed.add(target);
-        next.merged++;
-      } else {
-        const entry = { id: newId('ctc'), value: c, isNew: true };
-        created.push(entry);
-        next.created++;
+async function commitBatch(
+  db: Executor, job: ImportRow, { rows: size, bytes, good, errors }: PreparedBatch, progress: ImportProgress,
+  previousDone: Promise<boolean>, markLocked: () => void, creates: Set<string>,
+): Promise<boolean> {
+  const delta = { created: 0, merged: 0 };
+  let next: ImportProgress | null = null;
+  try {
+    await db.transaction().execute(async (tx) => {
+      // A batch lost to a crash is read again (its progress is lost with it), so
+      // its commit need not wait for the disk.
+      await relaxCommit(tx);
+      const existing = await findContactsByNumbers(tx, job.account_id, job.owner_user_id, [...new Set(good.flatMap((c) => c.numbers))]);
+      const byNumber = new Map<string, { id: string; value: NormalisedContact; isNew: boolean }>();
+      const changed = new Set<{ id: string; value: NormalisedContact; isNew: boolean }>();
+      for (const row of existing) {
+        const entry = { id: row.id, value: fromRow(row), isNew: false };
+        for (const n of row.numbers) if (!byNumber.has(n)) byNumber.set(n, entry);
       }
-      const owner = target ?? created[created.length - 1]!;
-      for (const n of owner.value.numbers) if (!byNumber.has(n)) byNumber.set(n, owner);
-    }
-    const rows: NewContactRow[] = created.map((e) => ({ ...e.value, id: e.id, accountId: job.account_id, ownerUserId: job.owner_user_id }));
-    await insertContacts(tx, rows);
-    await updateContactRows(tx, job.account_id, [...changed].filter((e) => !e.isNew).map((e) => ({ ...e.value, id: e.id })));
-    const room = Math.max(0, MAX_STORED_ERRORS - progress.failed);
-    await insertImportErrors(tx, job.id, errors.slice(0, room));
-    await saveProgress(tx, job.id, next, LEASE_SECONDS);
-    return true;
-  });
-  if (kept) Object.assign(progress, next);
-  return kept;
+      const created: { id: string; value: NormalisedContact; isNew: boolean }[] = [];
+      for (const c of good) {
+        const target = c.numbers.map((n) => byNumber.get(n)).find((x) => x);
+        if (target) {
+          target.value = mergeContact(target.value, c);
+          changed.add(target);
+          delta.merged++;
+        } else {
+          created.push({ id: newId('ctc'), value: c, isNew: true });
+          delta.created++;
+        }
+        const owner = target ?? created[created.length - 1]!;
+        for (const n of owner.value.numbers) if (!byNumber.has(n)) byNumber.set(n, owner);
+      }
+      for (const e of created) for (const n of e.value.numbers) creates.add(n);
+      markLocked();
+      await insertContacts(tx, created.map((e) => ({ ...e.value, id: e.id, accountId: job.account_id, ownerUserId: job.owner_user_id })));
+      await updateContactRows(tx, job.account_id, [...changed].filter((e) => !e.isNew).map((e) => ({ ...e.value, id: e.id })));
+      if (!(await previousDone)) throw new Cancelled();
+      next = { rowsDone: progress.rowsDone + size, bytesDone: bytes, created: progress.created + delta.created, merged: progress.merged + delta.merged, failed: progress.failed + errors.length };
+      await insertImportErrors(tx, job.id, errors.slice(0, Math.max(0, MAX_STORED_ERRORS - progress.failed)));
+      // Also the cancel check: a cancelled import is no longer running, and this batch rolls back.
+      if (!(await saveProgress(tx, job.id, next, LEASE_SECONDS))) throw new Cancelled();
+    });
+  } catch (error) {
+    if (error instanceof Cancelled) return false;
+    throw error;
+  }
+  Object.assign(progress, next);
+  return true;
 }
 
 function fromRow(row: ContactRow): NormalisedContact {

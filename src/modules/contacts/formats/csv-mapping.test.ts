@@ -90,7 +90,7 @@ describe('rowToContact', () => {
     expect(rowToContact(['', '', '', ''], m)).toEqual({
       ok: false,
       field: 'name',
-      reason: 'has no name (map a name, first name, last name or organisation column)',
+      reason: 'The row has no name (map a name, first name, last name or organisation column)',
     });
   });
 
@@ -120,7 +120,7 @@ describe('rowToContact', () => {
     expect(rowToContact(['Jan', numbers], ['name', 'home'])).toEqual({
       ok: false,
       field: 'home',
-      reason: `has more than ${CONTACT_LIMITS.phones} phone numbers`,
+      reason: `The row has more than ${CONTACT_LIMITS.phones} phone numbers`,
     });
     const emails = Array.from({ length: CONTACT_LIMITS.emails + 1 }, (_, i) => `a${i}@x.nl`).join(' ');
     expect(rowToContact(['Jan', emails], ['name', 'email'])).toMatchObject({ ok: false, field: 'email' });
