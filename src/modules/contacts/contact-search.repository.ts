@@ -1,6 +1,6 @@
 import type { RawBuilder } from 'kysely';
 import { sql, type Executor } from '../../platform/db/index.js';
-import { COLUMNS, visibleTo, type ContactRow, type Viewer } from './contacts.repository.js';
+import { COLUMNS, escapeLike, visibleTo, type ContactRow, type Viewer } from './contacts.repository.js';
 import type { Position } from './cursor.js';
 import type { AddressBook } from './types.js';
 
@@ -17,7 +17,6 @@ export interface ContactSearch {
 
 export type FoundRow = ContactRow & { tier: number };
 
-const escapeLike = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
 /** Rows read in name order before a search gives up on finding its page there. */
 const ORDERED_SCAN_ROWS = 2_000;
 /** Matches fetched and sorted by id at most; beyond, they are common enough to meet in name order. */

@@ -32,6 +32,9 @@ export interface NewContactRow extends NormalisedContact {
 
 export const COLUMNS = sql`id, account_id, owner_user_id, name, organisation, phones, numbers, emails, notes, tags, sort_name, created_at, updated_at`;
 
+/** A LIKE pattern's own characters, escaped, for text people type. */
+export const escapeLike = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 /** The rows (contacts or lists) a viewer may see, narrowed to one book when asked. */
 export function visibleTo(v: Viewer, book: AddressBook | 'all' = 'all', alias?: string) {
   const column = (name: string) => sql.ref(alias ? `${alias}.${name}` : name);

@@ -91,11 +91,6 @@ export async function saveProgress(db: Executor, id: string, p: ImportProgress, 
   return Number(r.numAffectedRows ?? 0) > 0;
 }
 
-export async function lockRunningImport(db: Executor, id: string): Promise<boolean> {
-  const r = await sql`select 1 from contact_imports where id = ${id} and status = 'running' for update`.execute(db);
-  return r.rows.length > 0;
-}
-
 export async function relaxCommit(db: Executor): Promise<void> {
   await sql`set local synchronous_commit = off`.execute(db);
 }

@@ -1,5 +1,5 @@
 import { sql, type Executor } from '../../platform/db/index.js';
-import { visibleTo, type Viewer } from './contacts.repository.js';
+import { escapeLike, visibleTo, type Viewer } from './contacts.repository.js';
 import type { AddressBook, PhoneType } from './types.js';
 
 export interface ListRow {
@@ -53,7 +53,7 @@ export async function findListRows(db: Executor, v: Viewer, ids: string[]): Prom
 
 export async function searchListRows(db: Executor, v: Viewer, s: { book: AddressBook | 'all'; q?: string; after?: { sortName: string; id: string }; limit: number }): Promise<(ListRow & { sort_name: string })[]> {
   const r = await sql<ListRow & { sort_name: string }>`select ${LIST_COLUMNS}, lower(l.name) as sort_name from contact_lists l where ${visible(v, s.book)}
-    ${s.q ? sql`and lower(l.name) like ${`%${s.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`}` : sql``}
+    ${s.q ? sql`and lower(l.name) like ${`%${escapeLike(s.q.toLowerCase())}%`}` : sql``}
     ${s.after ? sql`and (lower(l.name), l.id) > (${s.after.sortName}, ${s.after.id})` : sql``}
     order by lower(l.name), l.id limit ${s.limit}`.execute(db);
   return r.rows;
