@@ -58,6 +58,12 @@ describe('CSV import', () => {
     const unnamed = await call(owner.caller, 'POST', `/v1/contact-imports/${id}/start`, { mapping: ['ignore', 'ignore', 'mobile', 'email', 'tags'] });
     expect(json(unnamed).error).toMatchObject({ field: 'mapping', message: expect.stringMatching(/name/) });
 
+    // A header with no name column still previews, each row saying what is missing; starting it is refused.
+    const nameless = await upload(owner.caller, 'GSM;E-mail\r\n0475300009;n@example.org\r\n');
+    expect(nameless.statusCode, nameless.body).toBe(201);
+    expect(json(nameless).preview.rows[0]).toMatchObject({ contact: null, error: { field: 'name' } });
+    expect(json(await call(owner.caller, 'POST', `/v1/contact-imports/${json(nameless).id}/start`, {})).error).toMatchObject({ field: 'mapping' });
+
     expect((await call(owner.caller, 'POST', `/v1/contact-imports/${id}/start`, {})).statusCode).toBe(202);
     expect((await call(owner.caller, 'POST', `/v1/contact-imports/${id}/start`, {})).statusCode).toBe(409);
     expect(await contacts.runNextImport(t.db)).toBe(true);

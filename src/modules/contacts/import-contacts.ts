@@ -81,7 +81,7 @@ export async function uploadImport(
     for await (const piece of body) {
       const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
       total += chunk.length;
-      if (total > MAX_IMPORT_BYTES) throw new AppError('invalid_request', `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`, { field: 'body' });
+      if (total > MAX_IMPORT_BYTES) throw invalid('body', `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
       pending.push(chunk);
       size += chunk.length;
       if (size >= CHUNK_BYTES) await flush();
@@ -110,8 +110,12 @@ export async function listImports(db: Executor, viewer: Viewer, page: { cursor?:
   return { data: mine.map(view), nextCursor: rows.length === page.limit ? rows[rows.length - 1]!.id : null };
 }
 
-/** The options asked for, the rest guessed from the file; refused with the field when they cannot work. */
-async function resolveOptions(head: Buffer, row: ImportRow, given: Partial<Omit<ImportOptions, 'format'>>): Promise<{ options: ImportOptions; columns: string[] }> {
+/**
+ * The options asked for, the rest guessed from the file; refused with the
+ * field when they cannot work. A guessed mapping without a name column is
+ * let through when `requireName` is off: the preview shows it, so the user can map one.
+ */
+async function resolveOptions(head: Buffer, row: ImportRow, given: Partial<Omit<ImportOptions, 'format'>>, requireName: boolean): Promise<{ options: ImportOptions; columns: string[] }> {
   const sniffed = sniffCsv(head);
   const encoding = given.encoding ?? sniffed.encoding;
   const delimiter = given.delimiter ?? sniffed.delimiter;
@@ -123,7 +127,7 @@ async function resolveOptions(head: Buffer, row: ImportRow, given: Partial<Omit<
   const columns = hasHeader ? first.map((c, i) => c.trim() || `Column ${i + 1}`) : first.map((_, i) => `Column ${i + 1}`);
   const mapping = given.mapping ?? (hasHeader ? suggestMapping(first) : first.map(() => 'ignore' as const));
   for (const [i, f] of mapping.entries()) if (!CONTACT_FIELDS.includes(f)) throw invalid(`mapping[${i}]`, `Choose one of ${CONTACT_FIELDS.join(', ')}`);
-  if (!mapping.some((f) => NAME_FIELDS.includes(f))) throw invalid('mapping', 'Map a column to the name, first name, last name or organisation');
+  if (requireName && !mapping.some((f) => NAME_FIELDS.includes(f))) throw invalid('mapping', 'Map a column to the name, first name, last name or organisation');
   return { options: { format: 'csv', encoding, delimiter, hasHeader, mapping }, columns };
 }
 
@@ -131,16 +135,8 @@ async function resolveOptions(head: Buffer, row: ImportRow, given: Partial<Omit<
 export async function previewImport(db: Executor, viewer: Viewer, id: string, given: Partial<Omit<ImportOptions, 'format'>>): Promise<ImportPreview> {
   const row = await ownImport(db, viewer, id);
   const head = (await readChunk(db, id, 0)) ?? Buffer.alloc(0);
-  let resolved: { options: ImportOptions; columns: string[] };
-  try {
-    resolved = await resolveOptions(head, row, given);
-  } catch (error) {
-    // A file whose header maps to no name still gets a preview, so the user can map it.
-    if (!(error instanceof AppError) || error.field !== 'mapping' || given.mapping) throw error;
-    const sniffed = sniffCsv(head);
-    const first = await firstRow(head, sniffed);
-    resolved = { options: { format: 'csv', ...sniffed, hasHeader: given.hasHeader ?? true, mapping: first.map(() => 'ignore' as const) }, columns: first };
-  }
+  // A mapping the user chose must name someone; a guessed one is shown either way.
+  const resolved = await resolveOptions(head, row, given, given.mapping !== undefined);
   const { defaultCountry } = await getSendingSettings(db, viewer.accountId);
   const rows: ImportPreview['rows'] = [];
   for await (const r of importRecords(once(head), resolved.options)) {
@@ -161,7 +157,7 @@ export async function previewImport(db: Executor, viewer: Viewer, id: string, gi
 export async function startImport(db: Executor, viewer: Viewer, id: string, given: Partial<Omit<ImportOptions, 'format'>>): Promise<ContactImport> {
   const row = await ownImport(db, viewer, id);
   if (row.status !== 'uploaded') throw new AppError('conflict', `This import is already ${row.status}`);
-  const { options } = await resolveOptions((await readChunk(db, id, 0)) ?? Buffer.alloc(0), row, given);
+  const { options } = await resolveOptions((await readChunk(db, id, 0)) ?? Buffer.alloc(0), row, given, true);
   const csv = options.format === 'csv';
   if (!(await queueImportRow(db, viewer.accountId, id, { encoding: csv ? options.encoding : null, delimiter: csv ? options.delimiter : null, hasHeader: options.hasHeader, mapping: csv ? options.mapping : null }))) {
     throw new AppError('conflict', 'This import has already started');

@@ -23,7 +23,7 @@ const EMAIL = /^[^\s@<>(),;:"[\]\\\p{Cc}]+@[^\s@<>(),;:"[\]\\\p{Cc}]+\.[^\s@<>()
 export const isEmailAddress = (email: string) => email.length <= CONTACT_LIMITS.email && EMAIL.test(email);
 
 /** Lower case without accents, so that "muller" finds "Müller". */
-export function fold(text: string): string {
+function fold(text: string): string {
   // Most names are plain ASCII; decomposing them is most of an import's text work.
   if (/^[\x20-\x7e]*$/.test(text)) return text.toLowerCase();
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
