@@ -28,6 +28,9 @@ import { contactRoutes } from './routes/v1/contacts.js';
 import { contactImportRoutes } from './routes/v1/contact-imports.js';
 import { listRoutes } from './routes/v1/lists.js';
 import { suppressionRoutes } from './routes/v1/suppressions.js';
+import { senderRoutes } from './routes/v1/senders.js';
+import { inboxRoutes } from './routes/v1/inbox.js';
+import { webhookRoutes } from './routes/v1/webhooks.js';
 import { validatorCompiler } from './validation.js';
 import { createSendQueue } from '../modules/messages/index.js';
 
@@ -102,8 +105,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sessionHours: options.sessionHours,
     secureCookies: options.secureCookies,
     defaultSender: options.defaultSender,
+    ...(options.outboundPolicy && { outboundPolicy: options.outboundPolicy }),
   };
-  for (const routes of [setupRoutes, authRoutes, accountRoutes, userRoutes, apiKeyRoutes, subaccountRoutes, adminRoutes, adminSmsRoutes, messageRoutes, bulkMessageRoutes, creditRoutes, contactRoutes, contactImportRoutes, listRoutes, suppressionRoutes]) {
+  for (const routes of [setupRoutes, authRoutes, accountRoutes, userRoutes, apiKeyRoutes, subaccountRoutes, adminRoutes, adminSmsRoutes, messageRoutes, bulkMessageRoutes, creditRoutes, contactRoutes, contactImportRoutes, listRoutes, suppressionRoutes, senderRoutes, inboxRoutes, webhookRoutes]) {
     await app.register(routes(deps));
   }
   return app;

@@ -10,3 +10,4 @@ export type { MessageRow, PartRow, MessageFilter } from './messages.repository.j
 export { aggregateStatus, type MessageStatus, type PartStatus } from './status.js';
 export { SmsConfigSchema, smppUrlToConfig, type SmsConfig } from './config.js';
 export { closeSilentMessages } from './close-silent-parts.js';
+export { findLatestTo as findRepliedMessage } from './messages.repository.js';

@@ -149,3 +149,11 @@ export async function deleteUncommittedMessages(db: Executor, ids: string[]): Pr
   await sql`delete from message_parts where message_id = any(${ids}::text[])`.execute(db);
   await sql`delete from messages where id = any(${ids}::text[])`.execute(db);
 }
+
+/** The latest message the account sent to `recipient` from `sender`: what a reply from there answers. */
+export async function findLatestTo(db: Executor, accountId: string, recipient: string, sender: string): Promise<string | null> {
+  const r = await sql<{ id: string }>`select id from messages
+    where account_id = ${accountId} and recipient = ${recipient} and sender = ${sender}
+    order by id desc limit 1`.execute(db);
+  return r.rows[0]?.id ?? null;
+}

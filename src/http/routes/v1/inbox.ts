@@ -1,0 +1,4 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { HttpDeps } from '../../deps.js';
+
+export const inboxRoutes = (_deps: HttpDeps): FastifyPluginAsyncTypebox => async () => {};

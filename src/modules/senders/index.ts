@@ -1,0 +1,1 @@
+export { routeReply } from './route-reply.js';
