@@ -45,9 +45,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       check (kind = 'alphanumeric' or user_id is not null)
     );
 
-    -- 'pool' or a sender address; null falls back to the account's, then the installation's.
-    alter table accounts add column default_sender text;
-    alter table users add column default_sender text;
+    -- 'pool' or a sender address. A user's default wins over the account's,
+    -- which wins over the installation's.
+    create table sender_defaults (
+      account_id text not null references accounts(id) on delete cascade,
+      -- null: the account's default
+      user_id text references users(id) on delete cascade,
+      sender text not null
+    );
+    create unique index sender_defaults_one on sender_defaults (account_id, coalesce(user_id, ''));
 
     -- Raw inbound parts are kept as the connector received them; the inbox job
     -- joins them into messages and marks them.

@@ -1,4 +1,5 @@
 import type { Executor } from '../../platform/db/index.js';
+import type { OutboundPolicy } from '../../platform/outbound-http.js';
 import { createBatcher, type Batcher } from '../../platform/batcher.js';
 import { commitSends, type Committed } from './commit-sends.js';
 import { prepareSend, type Caller, type SendRequest } from './prepare-send.js';
@@ -9,6 +10,8 @@ export interface AcceptOptions {
   defaultSender: string;
   idempotency?: { key: string; hash: Buffer };
   now?: Date;
+  /** Hosts allowed for callback_url despite the SSRF guard. */
+  outboundPolicy?: OutboundPolicy;
 }
 
 /** Accepts one send in a transaction of its own. */

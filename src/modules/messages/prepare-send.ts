@@ -4,10 +4,11 @@ import { newId, sha256 } from '../../platform/ids.js';
 import { getSendingSettings } from '../accounts/index.js';
 import { findSuppressed, resolveRecipients, type RecipientItem } from '../contacts/index.js';
 import { parseNumber } from '../numbers/index.js';
+import { assignPoolNumbers, poolSender, resolveSender } from '../senders/index.js';
+import { checkUrl, type OutboundPolicy } from '../../platform/outbound-http.js';
 import { getSmsPriceList, priceForCountry } from '../pricing/index.js';
 import { splitText, validateText } from '../sms-text/index.js';
 import type { NewMessage } from './messages.repository.js';
-import { parseSender } from './sender.js';
 
 export interface SendRequest {
   /** Numbers as typed, contacts and lists. */
@@ -76,13 +77,17 @@ export async function prepareSend(
   db: Executor,
   caller: Caller,
   req: SendRequest,
-  options: { defaultSender: string; idempotency?: { key: string; hash: Buffer }; now?: Date },
+  options: { defaultSender: string; idempotency?: { key: string; hash: Buffer }; now?: Date; outboundPolicy?: OutboundPolicy },
 ): Promise<PreparedSend> {
   const now = options.now ?? new Date();
   const settings = await getSendingSettings(db, caller.accountId);
   const textProblem = validateText(req.text, { maxParts: settings.maxParts });
   if (textProblem) throw invalid('text', textProblem.reason);
-  const sender = parseSender(req.sender ?? options.defaultSender);
+  const sender = await resolveSender(db, caller, req.sender, options.defaultSender);
+  if (req.callbackUrl !== undefined) {
+    const check = await checkUrl(req.callbackUrl, options.outboundPolicy);
+    if (!check.ok) throw invalid('callback_url', `${req.callbackUrl} cannot receive callbacks: ${check.reason}`);
+  }
   const sendAt = req.sendAt ?? now;
   if (sendAt.getTime() < now.getTime() - 60_000) throw invalid('send_at', 'is in the past');
   if (sendAt.getTime() > now.getTime() + 366 * 86_400_000) throw invalid('send_at', 'is more than a year ahead');
@@ -121,14 +126,23 @@ export async function prepareSend(
     usable.push({ r, e164, country, origin });
   }
   const suppressed = await findSuppressed(db, caller.accountId, usable.map((u) => u.e164));
-  for (const { r, e164, country, origin } of usable) {
+  const deliverable = usable.filter(({ r, e164, origin }) => {
     const source = suppressed.get(e164);
     if (source) {
       result.rejected.push(source === 'opt_out'
         ? { index: r.index, to: e164, code: 'recipient_opted_out', reason: `${e164} replied STOP and is on the suppression list`, field: `to[${r.index}]`, ...origin }
         : { index: r.index, to: e164, code: 'recipient_suppressed', reason: `${e164} is on the suppression list`, field: `to[${r.index}]`, ...origin });
+    }
+    return !source;
+  });
+  const pool = sender.kind === 'pool' ? await assignPoolNumbers(db, caller.accountId, deliverable.map((u) => u.e164)) : null;
+  for (const { r, e164, country, origin } of deliverable) {
+    const poolNumber = pool?.get(e164);
+    if (sender.kind === 'pool' && !poolNumber) {
+      result.rejected.push({ index: r.index, to: e164, code: 'no_pool_number', reason: `Every pool number already serves ${e164} for other accounts; choose another sender`, field: `to[${r.index}]`, ...origin });
       continue;
     }
+    const from = sender.kind === 'pool' ? poolSender(poolNumber!) : sender.sender;
     const price = priceForCountry(prices, country);
     const reference = `${batchId}:${price}`;
     const hold = holds.get(reference) ?? { reference, parts: 0, price };
@@ -138,7 +152,7 @@ export async function prepareSend(
     messages.push({
       id, accountId: caller.accountId, batchId, holdReference: reference, createdBy: caller.actorId,
       clientReference: req.clientReference ?? null, recipient: e164, recipientCountry: country ?? null,
-      sender: sender.address, senderTon: sender.ton, senderNpi: sender.npi, body: req.text, encoding: split.encoding,
+      sender: from.address, senderTon: from.ton, senderNpi: from.npi, body: req.text, encoding: split.encoding,
       partsCount: split.parts.length, pricePerPartMinor: price, status, sendAt, validUntil, callbackUrl: req.callbackUrl ?? null,
       contactId: r.contactId, listId: r.listId,
     });

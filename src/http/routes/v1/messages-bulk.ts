@@ -96,6 +96,7 @@ export const bulkMessageRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => 
     // Bulk sends are one large commit of their own, not grouped with others.
     const { result, replayed } = await messages.acceptMessages(deps.db, callerOf(principalOf(request)), toSendRequest(to, header as SendFields), {
       defaultSender: deps.defaultSender,
+      ...(deps.outboundPolicy && { outboundPolicy: deps.outboundPolicy }),
       ...(typeof key === 'string' && { idempotency: { key, hash: messages.hashRequest({ header, to }) } }),
     });
     if (replayed) reply.header('idempotent-replayed', 'true');

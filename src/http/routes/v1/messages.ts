@@ -101,6 +101,7 @@ export const messageRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => asyn
     const key = request.headers['idempotency-key'];
     const { result, replayed } = await deps.sendQueue.accept(callerOf(principalOf(request)), toSendRequest(request.body.to, request.body), {
       defaultSender: deps.defaultSender,
+      ...(deps.outboundPolicy && { outboundPolicy: deps.outboundPolicy }),
       ...(typeof key === 'string' && { idempotency: { key, hash: messages.hashRequest(request.body) } }),
     });
     if (replayed) reply.header('idempotent-replayed', 'true');

@@ -11,7 +11,7 @@ export interface Sender {
   repliable: boolean;
 }
 
-/** Checks the form of a sender; which senders an account may use is the senders module's job. */
+/** Checks the form of a sender; `resolveSender` decides which ones an account may use. */
 export function parseSender(value: string, field = 'sender'): Sender {
   const text = value.trim();
   if (/^\+?[\d\s]+$/.test(text)) {

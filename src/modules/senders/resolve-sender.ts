@@ -1,0 +1,120 @@
+import type { Executor } from '../../platform/db/index.js';
+import { invalid } from '../../platform/errors.js';
+import { createTtlCache } from '../../platform/ttl-cache.js';
+import { parseSender, type Sender } from './parse-sender.js';
+import * as repo from './senders.repository.js';
+import { POOL } from './types.js';
+
+/** A fixed sender for every recipient, or a pool number picked per recipient. */
+export type ResolvedSender = { kind: 'fixed'; sender: Sender } | { kind: 'pool' };
+
+interface AccountSenders {
+  accountDefault: string | null;
+  userDefaults: Map<string, string>;
+  names: Set<string>;
+  /** Verified mobiles by the user who verified them. */
+  mobiles: Map<string, string>;
+  dedicated: Set<string>;
+  poolSize: number;
+}
+
+// Read on every send; a change made by another process shows within two seconds.
+const cache = createTtlCache<string, AccountSenders>(2000);
+
+/** Forgets what this process cached of an account's senders (of every account: undefined) after it changed them. */
+export function forgetSenders(db: Executor, accountId?: string): void {
+  cache.drop(db, accountId);
+}
+
+function load(db: Executor, accountId: string): Promise<AccountSenders> {
+  return cache.get(db, accountId, async () => {
+    const [defaults, ids, numbers, poolSize] = await Promise.all([
+      repo.listDefaults(db, accountId),
+      repo.listSenderIds(db, accountId),
+      repo.listSenderNumbers(db, { accountId }),
+      repo.countPoolNumbers(db),
+    ]);
+    return {
+      accountDefault: defaults.find((d) => d.user_id === null)?.sender ?? null,
+      userDefaults: new Map(defaults.flatMap((d) => (d.user_id ? [[d.user_id, d.sender] as const] : []))),
+      names: new Set(ids.filter((i) => i.kind === 'alphanumeric').map((i) => i.value)),
+      mobiles: new Map(ids.filter((i) => i.kind === 'mobile' && i.verified_at && i.user_id).map((i) => [i.value, i.user_id!])),
+      dedicated: new Set(numbers.filter((n) => n.kind === 'dedicated').map((n) => n.number)),
+      poolSize,
+    };
+  });
+}
+
+/**
+ * The sender of a send: the one asked for, else the user's default, else the
+ * account's, else the installation's. Refused unless the account may use it:
+ * a registered name, a dedicated number of the account, the caller's own
+ * verified mobile, the pool, or the installation's default sender.
+ */
+export async function resolveSender(
+  db: Executor,
+  caller: { accountId: string; userId?: string | null },
+  requested: string | undefined,
+  installationDefault: string,
+): Promise<ResolvedSender> {
+  const senders = await load(db, caller.accountId);
+  const userDefault = caller.userId ? senders.userDefaults.get(caller.userId) : undefined;
+  const value = (requested ?? userDefault ?? senders.accountDefault ?? installationDefault).trim();
+  if (value.toLowerCase() === POOL) {
+    if (senders.poolSize === 0) throw invalid('sender', 'This installation has no pool numbers; choose another sender');
+    return { kind: 'pool' };
+  }
+  const sender = parseSender(value);
+  if (sender.address === parseSender(installationDefault).address) return { kind: 'fixed', sender };
+  const allowed = sender.ton === 5
+    ? senders.names.has(sender.address)
+    : senders.dedicated.has(sender.address) || (caller.userId != null && senders.mobiles.get(sender.address) === caller.userId);
+  if (!allowed) {
+    const hint = sender.ton === 5 ? 'register the name under Sender IDs' : 'use a dedicated number of the account or your own verified mobile';
+    throw invalid('sender', `${sender.address} is not a sender this account may use: ${hint}`);
+  }
+  return { kind: 'fixed', sender };
+}
+
+/** What a pool number sends as: a number, repliable. */
+export const poolSender = (number: string): Sender => ({ address: number, ton: 1, npi: 1, repliable: true });
+
+/**
+ * The pool number each recipient gets from this account, kept from earlier
+ * sends or paired now. A recipient every pool number is already paired with
+ * (for other accounts) is missing from the answer.
+ */
+export async function assignPoolNumbers(db: Executor, accountId: string, recipients: string[]): Promise<Map<string, string>> {
+  const found = await repo.findPoolAssignments(db, accountId, recipients);
+  // A concurrent send may take a pairing between our insert and our read;
+  // reading again after each insert settles it within a few rounds.
+  for (let round = 0; round < 3 && found.size < recipients.length; round++) {
+    const missing = recipients.filter((r) => !found.has(r));
+    await repo.insertPoolAssignments(db, accountId, missing);
+    for (const [r, n] of await repo.findPoolAssignments(db, accountId, missing)) found.set(r, n);
+  }
+  return found;
+}
+
+/** Sets or clears the default sender of the account (userId null) or of one user; checked as a send would check it. */
+export async function setDefaultSender(
+  db: Executor,
+  caller: { accountId: string; userId?: string | null },
+  target: { userId: string | null },
+  sender: string | null,
+  installationDefault: string,
+): Promise<void> {
+  let value: string | null = null;
+  if (sender !== null) {
+    const resolved = await resolveSender(db, { accountId: caller.accountId, userId: target.userId ?? caller.userId ?? null }, sender, installationDefault);
+    value = resolved.kind === 'pool' ? POOL : resolved.sender.address;
+  }
+  await repo.setDefault(db, caller.accountId, target.userId, value);
+  forgetSenders(db, caller.accountId);
+}
+
+/** The defaults as set (null where none is). */
+export async function getDefaultSenders(db: Executor, accountId: string, userId: string | null): Promise<{ account: string | null; user: string | null }> {
+  const senders = await load(db, accountId);
+  return { account: senders.accountDefault, user: userId ? senders.userDefaults.get(userId) ?? null : null };
+}

@@ -1,0 +1,112 @@
+import { randomInt, timingSafeEqual } from 'node:crypto';
+import type { Executor } from '../../platform/db/index.js';
+import { AppError, invalid, notFound } from '../../platform/errors.js';
+import { newId, sha256 } from '../../platform/ids.js';
+import { getSendingSettings } from '../accounts/index.js';
+import { parseSender } from './parse-sender.js';
+import { parseNumber } from '../numbers/index.js';
+import { forgetSenders } from './resolve-sender.js';
+import * as repo from './senders.repository.js';
+
+export const CODE_TTL_MS = 10 * 60_000;
+export const MAX_CODE_ATTEMPTS = 5;
+export const MAX_CODES = 5;
+const MIN_CODE_INTERVAL_MS = 30_000;
+
+export interface SenderId {
+  id: string;
+  kind: 'mobile' | 'alphanumeric';
+  value: string;
+  userId: string | null;
+  verified: boolean;
+  createdAt: Date;
+}
+
+export const senderIdView = (r: repo.SenderIdRow): SenderId => ({
+  id: r.id, kind: r.kind, value: r.value, userId: r.user_id, verified: r.verified_at !== null, createdAt: r.created_at,
+});
+
+/** An alphanumeric name the account may send from. It is never repliable: nobody can answer a name. */
+export async function registerAlphanumeric(db: Executor, accountId: string, name: string): Promise<SenderId> {
+  const sender = parseSender(name, 'name');
+  if (sender.ton !== 5) throw invalid('name', 'An alphanumeric name has at least one letter; register numbers as a mobile');
+  const row = await repo.insertSenderId(db, { id: newId('sid'), account_id: accountId, user_id: null, kind: 'alphanumeric', value: sender.address, verified_at: new Date() });
+  if (!row) throw new AppError('conflict', `${sender.address} is already registered`, { field: 'name' });
+  forgetSenders(db, accountId);
+  return senderIdView(row);
+}
+
+const codeHash = (id: string, code: string) => sha256(`${id}:${code}`);
+
+/**
+ * Registers the user's own mobile (or starts over for one not yet verified)
+ * and makes a code for it. The caller sends the code by SMS; the number is
+ * usable as a sender once the code comes back.
+ */
+export async function startMobileVerification(
+  db: Executor,
+  caller: { accountId: string; userId: string },
+  number: string,
+  now = new Date(),
+): Promise<{ senderId: SenderId; code: string; expiresAt: Date }> {
+  const settings = await getSendingSettings(db, caller.accountId);
+  const parsed = parseNumber(number, { defaultCountry: settings.defaultCountry, requireMobile: true });
+  if (!parsed.ok) throw invalid('number', `${number} ${parsed.reason}`);
+  const e164 = parsed.number.e164;
+  return db.transaction().execute(async (tx) => {
+    let row = await repo.findSenderIdByValue(tx, caller.accountId, 'mobile', e164);
+    if (row && row.user_id !== caller.userId) throw new AppError('conflict', `${e164} is registered by another user of this account`, { field: 'number' });
+    if (row?.verified_at) throw new AppError('conflict', `${e164} is already verified`, { field: 'number' });
+    row ??= await repo.insertSenderId(tx, { id: newId('sid'), account_id: caller.accountId, user_id: caller.userId, kind: 'mobile', value: e164, verified_at: null });
+    if (!row) throw new AppError('conflict', `${e164} is being registered at this moment`, { field: 'number' });
+    row = (await repo.findSenderId(tx, caller.accountId, row.id, { forUpdate: true }))!;
+    if (row.codes_sent >= MAX_CODES) {
+      throw new AppError('rate_limited', `${MAX_CODES} codes were sent to ${e164} already; remove it and start again later`, { field: 'number' });
+    }
+    const issuedAt = row.code_expires_at ? row.code_expires_at.getTime() - CODE_TTL_MS : 0;
+    if (now.getTime() - issuedAt < MIN_CODE_INTERVAL_MS) {
+      throw new AppError('rate_limited', 'A code was sent less than 30 seconds ago', { field: 'number', retryAfterSeconds: 30 });
+    }
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const expiresAt = new Date(now.getTime() + CODE_TTL_MS);
+    await repo.updateCode(tx, row.id, { hash: codeHash(row.id, code), expiresAt, countSent: true });
+    return { senderId: senderIdView(row), code, expiresAt };
+  });
+}
+
+/** Checks a code; a few wrong ones end it, and a new code must be asked for. */
+export async function verifyMobile(db: Executor, caller: { accountId: string; userId: string }, id: string, code: string, now = new Date()): Promise<SenderId> {
+  const outcome = await db.transaction().execute(async (tx) => {
+    const row = await repo.findSenderId(tx, caller.accountId, id, { forUpdate: true });
+    if (!row || row.kind !== 'mobile' || row.user_id !== caller.userId) throw notFound('Sender');
+    if (row.verified_at) return { row };
+    if (!row.code_hash || !row.code_expires_at || row.code_expires_at.getTime() <= now.getTime()) {
+      return { problem: 'The code has expired: ask for a new one' };
+    }
+    if (row.code_attempts >= MAX_CODE_ATTEMPTS) return { problem: 'Too many wrong codes: ask for a new one' };
+    const right = /^\d{6}$/.test(code.trim()) && timingSafeEqual(codeHash(row.id, code.trim()), row.code_hash);
+    await repo.recordAttempt(tx, row.id, right);
+    if (!right) {
+      const left = MAX_CODE_ATTEMPTS - row.code_attempts - 1;
+      // The attempt must count even though the answer is an error: commit, then throw.
+      return { problem: left > 0 ? `The code is wrong; ${left} attempt${left === 1 ? '' : 's'} left` : 'The code is wrong, and that was the last attempt: ask for a new one' };
+    }
+    return { row: { ...row, verified_at: now } };
+  });
+  if ('problem' in outcome) throw invalid('code', outcome.problem!);
+  forgetSenders(db, caller.accountId);
+  return senderIdView(outcome.row!);
+}
+
+export async function listSenderIds(db: Executor, accountId: string): Promise<SenderId[]> {
+  return (await repo.listSenderIds(db, accountId)).map(senderIdView);
+}
+
+/** A user removes their own mobile; names (and others' mobiles) need an account administrator. */
+export async function removeSenderId(db: Executor, caller: { accountId: string; userId: string | null; canManageAccount: boolean }, id: string): Promise<void> {
+  const row = await repo.findSenderId(db, caller.accountId, id);
+  const mayRemove = row && (caller.canManageAccount || (row.kind === 'mobile' && row.user_id === caller.userId));
+  if (!mayRemove) throw notFound('Sender');
+  await repo.deleteSenderId(db, caller.accountId, id);
+  forgetSenders(db, caller.accountId);
+}
