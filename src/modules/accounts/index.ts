@@ -4,7 +4,7 @@ export type { ApiKeyRow } from './credentials.repository.js';
 export { isSetupNeeded, issueSetupLink, isSetupTokenValid, completeSetup } from './setup.js';
 export { signIn, signOut, openSession, authenticateSession, authenticateApiKey, switchAccount } from './sessions.js';
 export { changePassword, requestPasswordReset, resetPassword, describeToken } from './password-flows.js';
-export { inviteUser, inviteUserAs, listUsers, getUser, updateUser, removeUser } from './users.js';
+export { inviteUser, inviteUserAs, listUsers, getUser, updateUser, removeUser, accountAdminEmails } from './users.js';
 export { createApiKey, listApiKeys, revokeApiKey } from './api-keys.js';
 export { createSubaccount, listSubaccounts, getSubaccount, updateSubaccount } from './subaccounts.js';
 export { getAccount, updateOwnAccount, getProfile, updateProfile, createAccount } from './account.js';

@@ -120,3 +120,9 @@ export async function removeUser(db: Executor, principal: Principal, id: string)
     await deleteUser(tx, user.id);
   });
 }
+
+/** Where notices about the account go: its active owners and administrators. */
+export async function accountAdminEmails(db: Executor, accountId: string): Promise<string[]> {
+  const users = await listUserRows(db, accountId);
+  return users.filter((u) => (u.role === 'owner' || u.role === 'admin') && u.disabled_at === null).map((u) => u.email);
+}

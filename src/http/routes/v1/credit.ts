@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import * as creditAlerts from '../../../modules/credit-alerts/index.js';
 import * as ledger from '../../../modules/ledger/index.js';
 import { principalOf } from '../../auth.js';
 import type { HttpDeps } from '../../deps.js';
@@ -102,5 +103,29 @@ export const creditRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async
   }, async (request, reply) => {
     await ledger.setPlan(deps.db, request.params.id, { monthlyQuota: request.body.monthly_quota });
     return reply.status(204).send(null);
+  });
+
+  const AlertSchema = Type.Object({
+    threshold: Nullable(Type.Integer({ description: 'Minor units of bought credit; null = no alert' })),
+    below: Type.Boolean({ description: 'Whether the credit was below the threshold at the last check' }),
+    last_alert_at: Nullable(Type.String({ format: 'date-time' })),
+  });
+  const alertView = (a: creditAlerts.CreditAlert | null) => ({ threshold: a ? Number(a.thresholdMinor) : null, below: a?.below ?? false, last_alert_at: a?.lastAlertAt?.toISOString() ?? null });
+
+  app.get('/v1/credit/alert', {
+    config: { auth: { scope: 'credit:read' } },
+    schema: { tags: ['credit'], summary: 'The low-credit alert: below this much bought credit, one email and one credit.low event per crossing', response: { 200: AlertSchema, ...errorResponses } },
+  }, async (request) => alertView(await creditAlerts.getCreditAlert(deps.db, principalOf(request).accountId)));
+
+  app.put('/v1/credit/alert', {
+    config: { auth: { scope: 'account:write' } },
+    schema: {
+      tags: ['credit'], summary: 'Set the low-credit threshold (null removes the alert)',
+      body: Type.Object({ threshold: Nullable(Type.Integer({ minimum: 0, maximum: 1_000_000_000_000, description: 'Minor units' })) }, { additionalProperties: false }),
+      response: { 200: AlertSchema, ...errorResponses },
+    },
+  }, async (request) => {
+    const threshold = request.body.threshold === null ? null : BigInt(request.body.threshold);
+    return alertView(await creditAlerts.setCreditAlert(deps.db, principalOf(request).accountId, threshold));
   });
 };

@@ -1,0 +1,1 @@
+export { getCreditAlert, setCreditAlert, checkCreditAlerts, type CreditAlert } from './credit-alerts.js';
