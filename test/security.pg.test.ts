@@ -1,6 +1,7 @@
 import Fastify, { type RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as accounts from '../src/modules/accounts/index.js';
+import * as senders from '../src/modules/senders/index.js';
 import { registerAuth } from '../src/http/auth.js';
 import { createTestApp, json, type Caller, type TestApp } from './helpers/app.js';
 import { createKey, createOwner, createSubaccountOwner, uniqueEmail, type TestUser } from './helpers/factories.js';
@@ -39,6 +40,8 @@ interface World {
   bListId: string;
   bMemberId: string;
   bImportId: string;
+  bMobileId: string;
+  bNameId: string;
   bIds: string[];
 }
 
@@ -73,6 +76,10 @@ const FIXTURES: Record<string, (w: World) => { params: Record<string, string>; b
   'DELETE /v1/contact-imports/:id': (w) => ({ params: { id: w.bImportId } }),
   'GET /v1/suppressions/:number': () => ({ params: { number: B_SUPPRESSED } }),
   'DELETE /v1/suppressions/:number': () => ({ params: { number: B_SUPPRESSED } }),
+  'POST /v1/senders/mobiles/:id/verify': (w) => ({ params: { id: w.bMobileId }, body: { code: '123456' } }),
+  'DELETE /v1/senders/:id': (w) => ({ params: { id: w.bNameId } }),
+  'PUT /v1/admin/sender-numbers/:number/account': (w) => ({ params: { number: '+32460999999' }, body: { account_id: w.a.accountId } }),
+  'DELETE /v1/admin/sender-numbers/:number': () => ({ params: { number: '+32460999999' } }),
 };
 
 const B_SUPPRESSED = '+32475777777';
@@ -100,8 +107,11 @@ describe('security suite', () => {
     const bMemberId = json(await t.app.inject({ method: 'POST', url: `/v1/lists/${bListId}/members`, ...b.caller, payload: { members: [{ contact: bContactId }] } })).added[0].id;
     await t.app.inject({ method: 'POST', url: '/v1/suppressions', ...b.caller, payload: { number: B_SUPPRESSED } });
     const bImportId = json(await t.app.inject({ method: 'POST', url: '/v1/contact-imports?address_book=shared', headers: { ...b.caller.headers, 'content-type': 'text/csv' }, payload: 'Name,Mobile\nB import,+32475666666\n' })).id;
-    const bIds = [b.accountId, b.userId, json(invited).user.id, bKey.id, bMessageId, bMessage.batch_id, bContactId, bListId, bImportId, '+32475888888', B_SUPPRESSED];
-    w = { bMessageId, a, b, bChild, bUserId: json(invited).user.id, bKeyId: bKey.id, bChildAccountId: bChild.accountId, bContactId, bListId, bMemberId, bImportId, bIds };
+    const bMobileId = (await senders.startMobileVerification(t.db, { accountId: b.accountId, userId: b.userId }, '+32475555555')).senderId.id;
+    const bNameId = json(await t.app.inject({ method: 'POST', url: '/v1/senders/names', ...b.caller, payload: { name: 'BSecretName' } })).id;
+    const bIds = [b.accountId, b.userId, json(invited).user.id, bKey.id, bMessageId, bMessage.batch_id, bContactId, bListId, bImportId, '+32475888888', B_SUPPRESSED,
+      bMobileId, bNameId, 'BSecretName', '+32475555555'];
+    w = { bMessageId, a, b, bChild, bUserId: json(invited).user.id, bKeyId: bKey.id, bChildAccountId: bChild.accountId, bContactId, bListId, bMemberId, bImportId, bMobileId, bNameId, bIds };
   });
   afterAll(() => t.close());
 
