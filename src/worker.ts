@@ -4,6 +4,7 @@ import type { Logger } from './platform/logger.js';
 import * as accounts from './modules/accounts/index.js';
 import * as mail from './modules/mail/index.js';
 import * as contacts from './modules/contacts/index.js';
+import * as creditAlerts from './modules/credit-alerts/index.js';
 import * as ledger from './modules/ledger/index.js';
 import * as messages from './modules/messages/index.js';
 import type { ConnectorPool } from './connector-pool.js';
@@ -37,6 +38,7 @@ export function startWorker(options: { db: Executor; logger: Logger; mail: mail.
     { name: 'messages.expire-idempotency-keys', everyMs: 3600_000, run: async () => (await messages.deleteOldIdempotencyKeys(db)) > 0 && false },
     { name: 'ledger.roll-quota-periods', everyMs: 600_000, run: async () => (await ledger.rollQuotaPeriods(db), false) },
     { name: 'contacts.import', everyMs: 1000, run: () => contacts.runNextImport(db, { signal: abort.signal }) },
+    { name: 'credit.low-alerts', everyMs: 10_000, run: async () => (await creditAlerts.checkCreditAlerts(db), false) },
     ...(options.sms ? smsLoops(db, options.sms) : []),
   ];
 
