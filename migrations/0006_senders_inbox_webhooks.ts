@@ -63,6 +63,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create index sms_inbound_pending on sms_inbound (received_at) where processed_at is null;
     create index sms_inbound_parts on sms_inbound (connector_id, sender, recipient, concat_reference)
       where concat_reference is not null;
+    -- A single text resent by the centre (its answer was lost) is found among the last minute's.
+    create index sms_inbound_singles on sms_inbound (connector_id, sender, recipient, received_at)
+      where concat_reference is null;
 
     -- A reply is shown with the message it answers: the latest one to its sender.
     create index messages_recipient on messages (account_id, recipient, id desc);

@@ -1,5 +1,6 @@
 import type { InboundSms, Receipt, SmsConnector } from './channels/channel.js';
 import { findSmsProvider } from './channels/registry.js';
+import * as inbox from './modules/inbox/index.js';
 import * as messages from './modules/messages/index.js';
 import * as routing from './modules/routing/index.js';
 import { createBatcher } from './platform/batcher.js';
@@ -78,7 +79,7 @@ export class ConnectorPool implements messages.ConnectorSet {
       }
       const connector = provider.create(row.id, row.config, { logger: this.logger.child({ connector: row.id }) });
       connector.onReceipt((r) => this.receipts.add(r));
-      connector.onInbound((sms: InboundSms) => messages.storeInbound(this.db, sms));
+      connector.onInbound((sms: InboundSms) => inbox.storeInboundPart(this.db, sms));
       this.running.set(row.id, { connector, version: versionOf(row) });
       await connector.start();
       this.logger.info({ connector: row.id }, 'SMS connector started');

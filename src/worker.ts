@@ -5,6 +5,7 @@ import * as accounts from './modules/accounts/index.js';
 import * as mail from './modules/mail/index.js';
 import * as contacts from './modules/contacts/index.js';
 import * as creditAlerts from './modules/credit-alerts/index.js';
+import * as inbox from './modules/inbox/index.js';
 import * as ledger from './modules/ledger/index.js';
 import * as messages from './modules/messages/index.js';
 import type { ConnectorPool } from './connector-pool.js';
@@ -76,5 +77,7 @@ function smsLoops(db: Executor, pool: ConnectorPool): Loop[] {
     { name: 'messages.reconcile-receipts', everyMs: 2000, run: async () => (await messages.reconcileParkedReceipts(db)) > 0 },
     { name: 'messages.close-silent', everyMs: 60_000, run: async () => (await messages.closeSilentMessages(db)) > 0 },
     { name: 'connectors.refresh', everyMs: 10_000, run: async () => (await pool.refresh(), false) },
+    // Replies are stored by the connectors; this joins their parts and files them.
+    { name: 'inbox.assemble', everyMs: 1000, run: () => inbox.assembleInbound(db) },
   ];
 }

@@ -1,7 +1,9 @@
 import Fastify, { type RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as accounts from '../src/modules/accounts/index.js';
+import * as inbox from '../src/modules/inbox/index.js';
 import * as senders from '../src/modules/senders/index.js';
+import { sql } from '../src/platform/db/index.js';
 import { registerAuth } from '../src/http/auth.js';
 import { createTestApp, json, type Caller, type TestApp } from './helpers/app.js';
 import { createKey, createOwner, createSubaccountOwner, uniqueEmail, type TestUser } from './helpers/factories.js';
@@ -42,6 +44,8 @@ interface World {
   bImportId: string;
   bMobileId: string;
   bNameId: string;
+  bInboxId: string;
+  bRuleId: string;
   bIds: string[];
 }
 
@@ -80,6 +84,12 @@ const FIXTURES: Record<string, (w: World) => { params: Record<string, string>; b
   'DELETE /v1/senders/:id': (w) => ({ params: { id: w.bNameId } }),
   'PUT /v1/admin/sender-numbers/:number/account': (w) => ({ params: { number: '+32460999999' }, body: { account_id: w.a.accountId } }),
   'DELETE /v1/admin/sender-numbers/:number': () => ({ params: { number: '+32460999999' } }),
+  'GET /v1/inbox/:id': (w) => ({ params: { id: w.bInboxId } }),
+  'POST /v1/inbox/:id/read': (w) => ({ params: { id: w.bInboxId } }),
+  'POST /v1/inbox/:id/unread': (w) => ({ params: { id: w.bInboxId } }),
+  'DELETE /v1/inbox/:id': (w) => ({ params: { id: w.bInboxId } }),
+  'PATCH /v1/inbox/forwarding-rules/:id': (w) => ({ params: { id: w.bRuleId }, body: { enabled: false } }),
+  'DELETE /v1/inbox/forwarding-rules/:id': (w) => ({ params: { id: w.bRuleId } }),
 };
 
 const B_SUPPRESSED = '+32475777777';
@@ -109,9 +119,14 @@ describe('security suite', () => {
     const bImportId = json(await t.app.inject({ method: 'POST', url: '/v1/contact-imports?address_book=shared', headers: { ...b.caller.headers, 'content-type': 'text/csv' }, payload: 'Name,Mobile\nB import,+32475666666\n' })).id;
     const bMobileId = (await senders.startMobileVerification(t.db, { accountId: b.accountId, userId: b.userId }, '+32475555555')).senderId.id;
     const bNameId = json(await t.app.inject({ method: 'POST', url: '/v1/senders/names', ...b.caller, payload: { name: 'BSecretName' } })).id;
+    await sql`insert into sender_numbers (number, kind, account_id) values ('+3225550999', 'dedicated', ${b.accountId})`.execute(t.db);
+    await inbox.storeInboundPart(t.db, { connectorId: 'sim', from: '+32475555123', to: '+3225550999', dataCoding: 0, concat: null, text: 'B secret reply', receivedAt: new Date() });
+    await inbox.assembleInbound(t.db);
+    const bInboxId = json(await t.app.inject({ method: 'GET', url: '/v1/inbox', ...b.caller })).data[0].id;
+    const bRuleId = json(await t.app.inject({ method: 'POST', url: '/v1/inbox/forwarding-rules', ...b.caller, payload: { kind: 'email', target: 'b-forward@example.org' } })).id;
     const bIds = [b.accountId, b.userId, json(invited).user.id, bKey.id, bMessageId, bMessage.batch_id, bContactId, bListId, bImportId, '+32475888888', B_SUPPRESSED,
-      bMobileId, bNameId, 'BSecretName', '+32475555555'];
-    w = { bMessageId, a, b, bChild, bUserId: json(invited).user.id, bKeyId: bKey.id, bChildAccountId: bChild.accountId, bContactId, bListId, bMemberId, bImportId, bMobileId, bNameId, bIds };
+      bMobileId, bNameId, 'BSecretName', '+32475555555', bInboxId, bRuleId, '+32475555123', 'B secret reply', 'b-forward@example.org', '+3225550999'];
+    w = { bMessageId, a, b, bChild, bUserId: json(invited).user.id, bKeyId: bKey.id, bChildAccountId: bChild.accountId, bContactId, bListId, bMemberId, bImportId, bMobileId, bNameId, bInboxId, bRuleId, bIds };
   });
   afterAll(() => t.close());
 

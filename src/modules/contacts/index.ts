@@ -6,7 +6,7 @@ export {
   type ContactList, type ListMember, type MemberInput,
 } from './lists.js';
 export { resolveRecipients, type RecipientItem, type ResolvedRecipient } from './resolve-recipients.js';
-export { suppressNumber, unsuppressNumber, getSuppression, listSuppressions, findSuppressed, type Suppression } from './suppressions.js';
+export { suppressNumber, unsuppressNumber, getSuppression, listSuppressions, findSuppressed, recordOptOut, type Suppression } from './suppressions.js';
 export type { SuppressionSource } from './suppressions.repository.js';
 export {
   uploadImport, getImport, listImports, previewImport, startImport, cancelImport, listImportErrors, MAX_IMPORT_BYTES,

@@ -17,6 +17,22 @@ export async function upsertSuppression(db: Executor, accountId: string, row: { 
   return r.rows[0]!;
 }
 
+/**
+ * Adds a recipient's own opt-out; an entry already there stays as it is, so
+ * that a later START cannot lift what an operator suppressed by hand.
+ */
+export async function insertOptOut(db: Executor, accountId: string, number: string, reason: string): Promise<boolean> {
+  const r = await sql`insert into suppressions (account_id, number, reason, source) values (${accountId}, ${number}, ${reason}, 'opt_out')
+    on conflict (account_id, number) do nothing`.execute(db);
+  return Number(r.numAffectedRows ?? 0) > 0;
+}
+
+/** Lifts an opt-out only: manual suppressions stay. */
+export async function deleteOptOut(db: Executor, accountId: string, number: string): Promise<boolean> {
+  const r = await sql`delete from suppressions where account_id = ${accountId} and number = ${number} and source = 'opt_out'`.execute(db);
+  return Number(r.numAffectedRows ?? 0) > 0;
+}
+
 export async function deleteSuppression(db: Executor, accountId: string, number: string): Promise<boolean> {
   const r = await sql`delete from suppressions where account_id = ${accountId} and number = ${number}`.execute(db);
   return Number(r.numAffectedRows ?? 0) > 0;

@@ -3,7 +3,7 @@ import { invalid, notFound } from '../../platform/errors.js';
 import { getSendingSettings } from '../accounts/index.js';
 import { parseNumber } from '../numbers/index.js';
 import {
-  deleteSuppression, findSuppressedRows, findSuppressionRow, listSuppressionRows, upsertSuppression,
+  deleteOptOut, deleteSuppression, findSuppressedRows, insertOptOut, findSuppressionRow, listSuppressionRows, upsertSuppression,
   type SuppressionRow, type SuppressionSource,
 } from './suppressions.repository.js';
 
@@ -45,6 +45,17 @@ export async function getSuppression(db: Executor, accountId: string, number: st
 export async function listSuppressions(db: Executor, accountId: string, page: { cursor?: string; limit: number }): Promise<{ data: Suppression[]; nextCursor: string | null }> {
   const rows = await listSuppressionRows(db, accountId, page.cursor ?? null, page.limit);
   return { data: rows.map(toSuppression), nextCursor: rows.length === page.limit ? rows[rows.length - 1]!.number : null };
+}
+
+/**
+ * The recipient replied STOP (or START): `number` is the E.164 it wrote from,
+ * taken as is — it came from the network, not from a person typing. A number
+ * suppressed by hand stays suppressed either way. True when something changed.
+ */
+export async function recordOptOut(db: Executor, accountId: string, input: { number: string; optedOut: boolean; reason?: string }): Promise<boolean> {
+  return input.optedOut
+    ? insertOptOut(db, accountId, input.number, input.reason ?? 'The recipient replied STOP')
+    : deleteOptOut(db, accountId, input.number);
 }
 
 /** Which of these E.164 numbers the account may not send to, and why. */

@@ -1,0 +1,11 @@
+export type { InboxMessage, UnroutableReply, ForwardingRule, RuleKind, OptOut } from './types.js';
+export { storeInboundPart } from './store-inbound-part.js';
+export { assembleInbound, FLUSH_AFTER_MS, type AssembleOptions } from './assemble-inbound.js';
+export {
+  listInbox, getInboxMessage, countUnreadInbox, markInboxRead, deleteInboxMessage, listUnroutable, type InboxFilter, type Page,
+} from './read-inbox.js';
+export {
+  listForwardingRules, getForwardingRule, createForwardingRule, updateForwardingRule, deleteForwardingRule, MAX_FORWARDING_RULES,
+  type RuleInput, type RuleOptions,
+} from './forwarding-rules.js';
+export { optOutKeyword } from './opt-out.js';
