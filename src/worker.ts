@@ -79,5 +79,6 @@ function smsLoops(db: Executor, pool: ConnectorPool): Loop[] {
     { name: 'connectors.refresh', everyMs: 10_000, run: async () => (await pool.refresh(), false) },
     // Replies are stored by the connectors; this joins their parts and files them.
     { name: 'inbox.assemble', everyMs: 1000, run: () => inbox.assembleInbound(db) },
+    { name: 'inbox.prune-parts', everyMs: 3600_000, run: () => inbox.pruneInboundParts(db) },
   ];
 }

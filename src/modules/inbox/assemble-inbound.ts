@@ -1,6 +1,6 @@
 import type { Executor } from '../../platform/db/index.js';
 import { fileReply } from './file-reply.js';
-import { findAssembledParts, findPendingParts, findReadyUnits, findSingleTwin, markParts, tryLockAssembly, type PartRow, type Unit } from './parts.repository.js';
+import { deleteProcessedParts, findAssembledParts, findPendingParts, findReadyUnits, findSingleTwin, markParts, tryLockAssembly, type PartRow, type Unit } from './parts.repository.js';
 import { joinParts, planGroup, type StoredPart } from './reassembly.js';
 
 export interface AssembleOptions {
@@ -83,4 +83,14 @@ async function assembleUnit(tx: Executor, unit: Unit, now: Date, flushBefore: Da
   });
   await markParts(tx, [...plan.parts, ...plan.duplicates].map((p) => p.id), id, now);
   return true;
+}
+
+/**
+ * Raw parts are kept after filing only to recognise copies the centre sends
+ * again (an hour at most); a month keeps them for anyone looking into a reply.
+ * True while there is more to delete.
+ */
+export async function pruneInboundParts(db: Executor, options: { now?: Date; keepDays?: number } = {}): Promise<boolean> {
+  const before = new Date((options.now ?? new Date()).getTime() - (options.keepDays ?? 30) * 86_400_000);
+  return (await deleteProcessedParts(db, before, 5000)) === 5000;
 }

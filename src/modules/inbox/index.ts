@@ -1,6 +1,6 @@
 export type { InboxMessage, UnroutableReply, ForwardingRule, RuleKind, OptOut } from './types.js';
 export { storeInboundPart } from './store-inbound-part.js';
-export { assembleInbound, FLUSH_AFTER_MS, type AssembleOptions } from './assemble-inbound.js';
+export { assembleInbound, pruneInboundParts, FLUSH_AFTER_MS, type AssembleOptions } from './assemble-inbound.js';
 export {
   listInbox, getInboxMessage, countUnreadInbox, markInboxRead, deleteInboxMessage, listUnroutable, type InboxFilter, type Page,
 } from './read-inbox.js';

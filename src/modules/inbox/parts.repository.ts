@@ -101,3 +101,10 @@ export async function markParts(db: Executor, ids: string[], inboxMessageId: str
   if (ids.length === 0) return;
   await sql`update sms_inbound set processed_at = ${at}, inbox_message_id = ${inboxMessageId} where id = any(${ids}::bigint[])`.execute(db);
 }
+
+/** Filed parts older than `before`, a slice at a time so the table is never locked for long. */
+export async function deleteProcessedParts(db: Executor, before: Date, limit: number): Promise<number> {
+  const r = await sql`delete from sms_inbound where id in (
+    select id from sms_inbound where processed_at is not null and processed_at < ${before} limit ${limit})`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
