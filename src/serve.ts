@@ -5,6 +5,7 @@ import * as accounts from './modules/accounts/index.js';
 import { MailConfigSchema } from './modules/mail/index.js';
 import { SmsConfigSchema, smppUrlToConfig } from './modules/messages/index.js';
 import * as routing from './modules/routing/index.js';
+import { WebhooksConfigSchema, outboundPolicyOf } from './modules/webhooks/index.js';
 import { ConnectorPool } from './connector-pool.js';
 import { startSmscSimulator, type SmscSimulator } from './simulators/smsc/index.js';
 import type { Executor } from './platform/db/index.js';
@@ -18,6 +19,7 @@ export const ConfigSchema = joinConfig(
   PlatformConfigSchema,
   MailConfigSchema,
   SmsConfigSchema,
+  WebhooksConfigSchema,
   Type.Object({ HERALD_METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'Bearer token /metrics asks for; unset = open' })) }),
 );
 export type Config = ReturnType<typeof loadConfig<typeof ConfigSchema>>;
@@ -56,6 +58,7 @@ export async function serve(config: Config, parts: { api: boolean; worker: boole
         sessionHours: config.HERALD_SESSION_HOURS,
         secureCookies: url.startsWith('https://'),
         defaultSender: config.HERALD_SMS_DEFAULT_SENDER,
+        outboundPolicy: outboundPolicyOf(config),
         logLevel: config.HERALD_LOG_LEVEL,
         bodyLimit: config.HERALD_BODY_LIMIT,
         trustProxy: config.HERALD_TRUST_PROXY,
@@ -71,7 +74,7 @@ export async function serve(config: Config, parts: { api: boolean; worker: boole
       simulator = await setUpSmsConnectors(config, db, logger);
       pool = new ConnectorPool(db, logger);
       await pool.refresh();
-      worker = startWorker({ db, logger, mail: config, mailDomain: new URL(url).hostname, sms: pool });
+      worker = startWorker({ db, logger, mail: config, mailDomain: new URL(url).hostname, sms: pool, outboundPolicy: outboundPolicyOf(config) });
     }
   } catch (error) {
     await app?.close();

@@ -8,6 +8,8 @@ import * as creditAlerts from './modules/credit-alerts/index.js';
 import * as inbox from './modules/inbox/index.js';
 import * as ledger from './modules/ledger/index.js';
 import * as messages from './modules/messages/index.js';
+import * as webhooks from './modules/webhooks/index.js';
+import type { OutboundPolicy } from './platform/outbound-http.js';
 import type { ConnectorPool } from './connector-pool.js';
 
 export interface Worker {
@@ -25,7 +27,7 @@ interface Loop {
  * Background work of one process. Every loop claims its rows with SKIP LOCKED
  * or is idempotent, so any number of workers can share one database.
  */
-export function startWorker(options: { db: Executor; logger: Logger; mail: mail.MailConfig; mailDomain: string; sms?: ConnectorPool }): Worker {
+export function startWorker(options: { db: Executor; logger: Logger; mail: mail.MailConfig; mailDomain: string; sms?: ConnectorPool; outboundPolicy?: OutboundPolicy }): Worker {
   const { db, logger } = options;
   const abort = new AbortController();
   const transport = options.mail.HERALD_SMTP_URL ? mail.createSmtpTransport(options.mail.HERALD_SMTP_URL, options.mail.HERALD_MAIL_FROM) : null;
@@ -39,6 +41,7 @@ export function startWorker(options: { db: Executor; logger: Logger; mail: mail.
     { name: 'messages.expire-idempotency-keys', everyMs: 3600_000, run: async () => (await messages.deleteOldIdempotencyKeys(db)) > 0 && false },
     { name: 'ledger.roll-quota-periods', everyMs: 600_000, run: async () => (await ledger.rollQuotaPeriods(db), false) },
     { name: 'contacts.import', everyMs: 1000, run: () => contacts.runNextImport(db, { signal: abort.signal }) },
+    { name: 'webhooks.deliver', everyMs: 1000, run: async () => (await webhooks.deliverDueWebhooks(db, { policy: options.outboundPolicy ?? {} })) > 0 },
     { name: 'credit.low-alerts', everyMs: 10_000, run: async () => (await creditAlerts.checkCreditAlerts(db), false) },
     ...(options.sms ? smsLoops(db, options.sms) : []),
   ];

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as accounts from '../src/modules/accounts/index.js';
 import * as inbox from '../src/modules/inbox/index.js';
 import * as senders from '../src/modules/senders/index.js';
+import * as webhooks from '../src/modules/webhooks/index.js';
 import { sql } from '../src/platform/db/index.js';
 import { registerAuth } from '../src/http/auth.js';
 import { createTestApp, json, type Caller, type TestApp } from './helpers/app.js';
@@ -15,9 +16,26 @@ import { fund } from './helpers/sms-world.js';
  * listed here on purpose; routes with ids need a fixture below.
  */
 const PUBLIC = new Set([
+  // The web app (src/http/pages.ts APP_PATHS) and its files.
   'GET /',
   'GET /setup',
   'GET /reset-password',
+  'GET /forgot-password',
+  'GET /sms',
+  'GET /contacts',
+  'GET /lists',
+  'GET /sent',
+  'GET /inbox',
+  'GET /settings',
+  'GET /settings/credit',
+  'GET /settings/quotas',
+  'GET /settings/senders',
+  'GET /settings/api-keys',
+  'GET /settings/webhooks',
+  'GET /settings/users',
+  'GET /settings/subaccounts',
+  'GET /settings/profile',
+  'GET /assets/*',
   'GET /healthz',
   'GET /readyz',
   'GET /metrics',
@@ -46,6 +64,9 @@ interface World {
   bNameId: string;
   bInboxId: string;
   bRuleId: string;
+  bEndpointId: string;
+  bEventId: string;
+  bDeliveryId: string;
   bIds: string[];
 }
 
@@ -90,6 +111,14 @@ const FIXTURES: Record<string, (w: World) => { params: Record<string, string>; b
   'DELETE /v1/inbox/:id': (w) => ({ params: { id: w.bInboxId } }),
   'PATCH /v1/inbox/forwarding-rules/:id': (w) => ({ params: { id: w.bRuleId }, body: { enabled: false } }),
   'DELETE /v1/inbox/forwarding-rules/:id': (w) => ({ params: { id: w.bRuleId } }),
+  'GET /v1/webhooks/:id': (w) => ({ params: { id: w.bEndpointId } }),
+  'PATCH /v1/webhooks/:id': (w) => ({ params: { id: w.bEndpointId }, body: { description: 'x' } }),
+  'DELETE /v1/webhooks/:id': (w) => ({ params: { id: w.bEndpointId } }),
+  'POST /v1/webhooks/:id/rotate-secret': (w) => ({ params: { id: w.bEndpointId } }),
+  'GET /v1/webhooks/:id/deliveries': (w) => ({ params: { id: w.bEndpointId } }),
+  'GET /v1/webhook-deliveries/:id': (w) => ({ params: { id: w.bDeliveryId } }),
+  'GET /v1/webhook-events/:id': (w) => ({ params: { id: w.bEventId } }),
+  'POST /v1/webhook-events/:id/replay': (w) => ({ params: { id: w.bEventId }, body: {} }),
 };
 
 const B_SUPPRESSED = '+32475777777';
@@ -124,9 +153,13 @@ describe('security suite', () => {
     await inbox.assembleInbound(t.db);
     const bInboxId = json(await t.app.inject({ method: 'GET', url: '/v1/inbox', ...b.caller })).data[0].id;
     const bRuleId = json(await t.app.inject({ method: 'POST', url: '/v1/inbox/forwarding-rules', ...b.caller, payload: { kind: 'email', target: 'b-forward@example.org' } })).id;
+    const bEndpointId = json(await t.app.inject({ method: 'POST', url: '/v1/webhooks', ...b.caller, payload: { url: 'https://93.184.215.14/hook', events: ['credit.low'] } })).id;
+    await webhooks.emitEvents(t.db, [{ accountId: b.accountId, type: 'credit.low', data: { balance: 1 } }]);
+    const bEventId = json(await t.app.inject({ method: 'GET', url: '/v1/webhook-events', ...b.caller })).data[0].id;
+    const bDeliveryId = json(await t.app.inject({ method: 'GET', url: `/v1/webhooks/${bEndpointId}/deliveries`, ...b.caller })).data[0].id;
     const bIds = [b.accountId, b.userId, json(invited).user.id, bKey.id, bMessageId, bMessage.batch_id, bContactId, bListId, bImportId, '+32475888888', B_SUPPRESSED,
-      bMobileId, bNameId, 'BSecretName', '+32475555555', bInboxId, bRuleId, '+32475555123', 'B secret reply', 'b-forward@example.org', '+3225550999'];
-    w = { bMessageId, a, b, bChild, bUserId: json(invited).user.id, bKeyId: bKey.id, bChildAccountId: bChild.accountId, bContactId, bListId, bMemberId, bImportId, bMobileId, bNameId, bInboxId, bRuleId, bIds };
+      bMobileId, bNameId, 'BSecretName', '+32475555555', bInboxId, bRuleId, '+32475555123', 'B secret reply', 'b-forward@example.org', '+3225550999', bEndpointId, bEventId, bDeliveryId, '93.184.215.14'];
+    w = { bMessageId, a, b, bChild, bUserId: json(invited).user.id, bKeyId: bKey.id, bChildAccountId: bChild.accountId, bContactId, bListId, bMemberId, bImportId, bMobileId, bNameId, bInboxId, bRuleId, bEndpointId, bEventId, bDeliveryId, bIds };
   });
   afterAll(() => t.close());
 

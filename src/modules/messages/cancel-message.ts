@@ -2,6 +2,7 @@ import type { Executor } from '../../platform/db/index.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import * as ledger from '../ledger/index.js';
 import { findMessage } from './messages.repository.js';
+import { emitMessageEvents } from './finish-parts.js';
 import { cancelPendingParts, recomputeMessages } from './progress.repository.js';
 
 /**
@@ -20,6 +21,7 @@ export async function cancelMessage(db: Executor, accountId: string, id: string)
       throw new AppError('conflict', 'Part of the message is being sent right now and can no longer be cancelled');
     }
     await ledger.refund(tx, message.hold_reference, { parts: cancelled, reference: `${id}:cancel` });
-    await recomputeMessages(tx, [id], 'cancelled by the sender');
+    // Cancelled is no webhook event today (EVENT_OF in finish-parts.ts); the call costs nothing then.
+    await emitMessageEvents(tx, await recomputeMessages(tx, [id], 'cancelled by the sender'));
   });
 }

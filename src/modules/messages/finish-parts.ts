@@ -1,6 +1,45 @@
 import type { Executor } from '../../platform/db/index.js';
 import * as ledger from '../ledger/index.js';
-import { cancelPendingParts, recomputeMessages, takeParkedReceipts, applyReceiptRows, type PartUpdate } from './progress.repository.js';
+import { emitEvents, type EventType, type NewEvent } from '../webhooks/index.js';
+import { cancelPendingParts, recomputeMessages, takeParkedReceipts, applyReceiptRows, type MessageChange, type PartUpdate } from './progress.repository.js';
+import type { MessageStatus } from './status.js';
+
+// `unknown` (nobody will tell us more) and `cancelled` (the sender did it)
+// are no news to a receiver, and queued/scheduled are not changes it asked about.
+const EVENT_OF: Partial<Record<MessageStatus, EventType>> = {
+  submitted: 'message.submitted',
+  delivered: 'message.delivered',
+  undelivered: 'message.failed',
+  failed: 'message.failed',
+  expired: 'message.expired',
+};
+// Outcomes only a receipt gives, so the centre took the message; `failed` and
+// `expired` may come from a submit that never happened.
+const SUBMITTED_FIRST: ReadonlySet<MessageStatus> = new Set(['delivered', 'undelivered']);
+
+/** Webhook events of status changes, in the transaction that made them; to endpoints and each message's callback_url. */
+export async function emitMessageEvents(tx: Executor, changes: MessageChange[]): Promise<void> {
+  const events: NewEvent[] = [];
+  for (const c of changes) {
+    const type = EVENT_OF[c.status];
+    if (!type) continue;
+    const data: Record<string, unknown> = {
+      id: c.id, status: c.status, to: c.recipient, from: c.sender, client_reference: c.client_reference, parts: c.parts_count,
+    };
+    if (c.error_code !== null) data.error_code = c.error_code;
+    if (c.contact_id !== null) data.contact_id = c.contact_id;
+    if (c.list_id !== null) data.list_id = c.list_id;
+    const event = (t: EventType, d: Record<string, unknown>): NewEvent => ({ accountId: c.account_id, type: t, data: d, ...(c.callback_url ? { urls: [c.callback_url] } : {}) });
+    // A receipt that overtook its submit moves a message from queued straight
+    // to its outcome; receivers still hear that the centre took it, first.
+    if (SUBMITTED_FIRST.has(c.status) && (c.previous === 'queued' || c.previous === 'scheduled')) {
+      const { error_code: _e, ...submitted } = data;
+      events.push(event('message.submitted', { ...submitted, status: 'submitted' }));
+    }
+    events.push(event(type, data));
+  }
+  await emitEvents(tx, events);
+}
 
 /**
  * Money and message state after parts moved: a part the centre accepted is
@@ -30,7 +69,7 @@ export async function finishParts(tx: Executor, parts: { id: string; message_id:
     .map((u) => ({ connectorId: u.connectorId!, providerMessageId: u.providerMessageId! }));
   const early = await takeParkedReceipts(tx, submitted);
   const moved = await applyReceiptRows(tx, early);
-  await recomputeMessages(tx, [...parts.map((p) => p.message_id), ...moved.map((m) => m.message_id)]);
+  await emitMessageEvents(tx, await recomputeMessages(tx, [...parts.map((p) => p.message_id), ...moved.map((m) => m.message_id)]));
   // Last, just before the commit: the wallet stays locked from here to the end
   // of the transaction, and concurrent sends of the account wait for it. One
   // call locks every wallet up front, so settling and refunding cannot deadlock.

@@ -150,28 +150,54 @@ export async function takeParkedReceipts(db: Executor, keys: { connectorId: stri
     .map((x) => ({ connectorId: x.connector_id, providerMessageId: x.provider_message_id, status: x.status, errorCode: x.error_code }));
 }
 
+/** A message whose status changed, with what its webhook event reports. */
+export interface MessageChange {
+  id: string;
+  status: MessageStatus;
+  previous: MessageStatus;
+  account_id: string;
+  recipient: string;
+  sender: string;
+  client_reference: string | null;
+  parts_count: number;
+  /** The code of a part that ended in the message's status, if any. */
+  error_code: string | null;
+  contact_id: string | null;
+  list_id: string | null;
+  callback_url: string | null;
+}
+
 /** Brings each message's state in line with its parts; `detail` records the change as a history event. */
-export async function recomputeMessages(db: Executor, messageIds: string[], detail: string | null = null): Promise<{ id: string; status: MessageStatus }[]> {
+export async function recomputeMessages(db: Executor, messageIds: string[], detail: string | null = null): Promise<MessageChange[]> {
   const ids = [...new Set(messageIds)];
   if (ids.length === 0) return [];
-  const r = await sql<{ id: string; status: MessageStatus; parts: PartStatus[] }>`
-    select m.id, m.status, array_agg(p.status order by p.seq) as parts
+  // The columns of the changes' webhook events come with this read, so that
+  // reporting a change costs no statement of its own.
+  const r = await sql<Omit<MessageChange, 'status' | 'previous' | 'error_code'> & { status: MessageStatus; parts: PartStatus[]; codes: (string | null)[] }>`
+    select m.id, m.status, array_agg(p.status order by p.seq) as parts, array_agg(p.error_code order by p.seq) as codes,
+      m.account_id, m.recipient, m.sender, m.client_reference, m.parts_count, m.contact_id, m.list_id, m.callback_url
     from messages m join message_parts p on p.message_id = m.id
-    where m.id = any(${ids}::text[]) group by m.id, m.status`.execute(db);
-  const changes = r.rows.map((m) => ({ id: m.id, from: m.status, to: aggregateStatus(m.parts) })).filter((c) => c.to !== c.from);
+    where m.id = any(${ids}::text[]) group by m.id`.execute(db);
+  const changes = r.rows
+    .map(({ parts, codes, status: from, ...m }) => {
+      const to = aggregateStatus(parts);
+      const error_code = codes.find((c, i) => c !== null && parts[i] === to) ?? null;
+      return { ...m, previous: from, status: to, error_code };
+    })
+    .filter((c) => c.status !== c.previous);
   if (changes.length === 0) return [];
   const col = <T>(f: (c: (typeof changes)[number]) => T) => changes.map(f);
   await sql`
     update messages m set status = c.status, updated_at = now(), final_at = case when c.final then now() else null end
-    from unnest(${col((c) => c.id)}::text[], ${col((c) => c.to)}::text[], ${col((c) => FINAL_MESSAGE.has(c.to))}::boolean[]) as c(id, status, final)
+    from unnest(${col((c) => c.id)}::text[], ${col((c) => c.status)}::text[], ${col((c) => FINAL_MESSAGE.has(c.status))}::boolean[]) as c(id, status, final)
     where m.id = c.id`.execute(db);
   // The ordinary path (submitted, delivered…) is read from the rows
   // themselves; only a change with a reason of its own is an event.
   if (detail !== null) {
     await sql`insert into message_events (message_id, status, detail)
-      select * from unnest(${col((c) => c.id)}::text[], ${col((c) => c.to)}::text[], ${col(() => detail)}::text[])`.execute(db);
+      select * from unnest(${col((c) => c.id)}::text[], ${col((c) => c.status)}::text[], ${col(() => detail)}::text[])`.execute(db);
   }
-  return changes.map((c) => ({ id: c.id, status: c.to }));
+  return changes;
 }
 
 /**
