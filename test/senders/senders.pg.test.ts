@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as inbox from '../../src/modules/inbox/index.js';
 import * as senders from '../../src/modules/senders/index.js';
 import { createTestApp, json, type Caller, type TestApp } from '../helpers/app.js';
 import { createKey, createMember, createOwner, type TestUser } from '../helpers/factories.js';
@@ -114,6 +115,14 @@ describe('sender identities', () => {
     const again = await sendAndSubmit(a.caller, a.accountId, { to: ['+32475300020'], sender: 'pool' });
     expect(again.pdu.source).toBe('32460000001');
     expect(await senders.routeReply(t.db, { to: '+32460000001', from: '+32475300020' })).toEqual({ accountId: a.accountId });
+    // The recipient answers both: each reply lands with the account that wrote from that number.
+    for (const [pool, text] of [['32460000001', 'Reply to A'], ['32460000002', 'Reply to B']]) {
+      expect(await world.simulator.sendMo({ from: '32475300020', to: pool!, text: text! })).toBe(0);
+    }
+    while (await inbox.assembleInbound(t.db));
+    const inboxOf = async (u: TestUser) => (await ok(u.caller, 'GET', '/v1/inbox')).data.map((m: { text: string; from: string }) => [m.from, m.text]);
+    expect(await inboxOf(a)).toEqual([['+32475300020', 'Reply to A']]);
+    expect(await inboxOf(b)).toEqual([['+32475300020', 'Reply to B']]);
     expect(await senders.routeReply(t.db, { to: '+32460000002', from: '+32475300020' })).toEqual({ accountId: b.accountId });
     expect(await senders.routeReply(t.db, { to: '+32460000002', from: '+32475399999' })).toBeNull();
   });

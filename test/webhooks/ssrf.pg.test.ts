@@ -51,6 +51,16 @@ describe('outbound address guard', () => {
     expect(listener.connections).toBe(0);
   });
 
+  it('refuses a send whose callback_url is a hostile address, charging nothing', async () => {
+    for (const url of hostile) {
+      const res = await t.app.inject({ method: 'POST', url: '/v1/messages', ...owner.caller, payload: { to: ['+32475000777'], text: 'x', callback_url: url } });
+      expect(res.statusCode, `${url}: ${res.body}`).toBe(400);
+      expect(json(res).error).toMatchObject({ field: 'callback_url', message: expect.stringMatching(/cannot receive callbacks/) });
+    }
+    expect(json(await t.app.inject({ method: 'GET', url: '/v1/messages', ...owner.caller })).data).toEqual([]);
+    expect(listener.connections).toBe(0);
+  });
+
   it('refuses a delivery forced in at a hostile address, to an endpoint or a callback URL, without connecting', async () => {
     const endpointIds: string[] = [];
     for (const url of hostile) {
