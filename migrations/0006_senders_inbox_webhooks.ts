@@ -61,6 +61,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     alter table sms_inbound add column inbox_message_id text;
     alter table sms_inbound add column processed_at timestamptz;
     create index sms_inbound_pending on sms_inbound (received_at) where processed_at is null;
+    create index sms_inbound_processed on sms_inbound (processed_at) where processed_at is not null;
     create index sms_inbound_parts on sms_inbound (connector_id, sender, recipient, concat_reference)
       where concat_reference is not null;
     -- A single text resent by the centre (its answer was lost) is found among the last minute's.
@@ -89,6 +90,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     create index inbox_account on inbox_messages (account_id, received_at desc, id desc);
     create index inbox_unread on inbox_messages (account_id) where read_at is null;
+    -- Refused sends delete their message rows inside the commit that holds the
+    -- wallet lock; without this each deleted row would scan the inbox.
+    create index inbox_reply_to on inbox_messages (reply_to_message_id) where reply_to_message_id is not null;
 
     create table inbox_forwarding_rules (
       id text primary key,
@@ -130,7 +134,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       payload jsonb not null,
       created_at timestamptz not null default now()
     );
-    create index webhook_events_account on webhook_events (account_id, created_at desc, id desc);
+    -- Ids are time-ordered: pages go by id.
+    create index webhook_events_account on webhook_events (account_id, id desc);
+    create index webhook_events_created on webhook_events (created_at);
 
     create table webhook_deliveries (
       id text primary key,
@@ -149,7 +155,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     create index webhook_deliveries_due on webhook_deliveries (next_attempt_at) where status = 'pending';
     create index webhook_deliveries_event on webhook_deliveries (event_id);
-    create index webhook_deliveries_endpoint on webhook_deliveries (endpoint_id, created_at desc);
+    create index webhook_deliveries_endpoint on webhook_deliveries (endpoint_id, id desc);
 
     create table webhook_attempts (
       id bigint generated always as identity primary key,

@@ -42,6 +42,7 @@ export function startWorker(options: { db: Executor; logger: Logger; mail: mail.
     { name: 'ledger.roll-quota-periods', everyMs: 600_000, run: async () => (await ledger.rollQuotaPeriods(db), false) },
     { name: 'contacts.import', everyMs: 1000, run: () => contacts.runNextImport(db, { signal: abort.signal }) },
     { name: 'webhooks.deliver', everyMs: 1000, run: async () => (await webhooks.deliverDueWebhooks(db, { policy: options.outboundPolicy ?? {} })) > 0 },
+    { name: 'webhooks.prune', everyMs: 3600_000, run: () => webhooks.pruneWebhookEvents(db) },
     { name: 'credit.low-alerts', everyMs: 10_000, run: async () => (await creditAlerts.checkCreditAlerts(db), false) },
     ...(options.sms ? smsLoops(db, options.sms) : []),
   ];

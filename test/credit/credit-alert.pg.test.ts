@@ -50,6 +50,9 @@ describe('low-credit alert', () => {
     expect(await creditAlerts.checkCreditAlerts(t.db)).toBe(0);
     await spend(1); // 0 left: still the same crossing
     expect(await creditAlerts.checkCreditAlerts(t.db)).toBe(0);
+    // Saving the same threshold again is no new crossing.
+    await t.app.inject({ method: 'PUT', url: '/v1/credit/alert', ...owner.caller, payload: { threshold: 1500 } });
+    expect(await creditAlerts.checkCreditAlerts(t.db)).toBe(0);
     expect(await sent()).toEqual({ emails: 1, events: 1 });
     const event = await sql<{ payload: { data: unknown } }>`select payload from webhook_events where type = 'credit.low'`.execute(t.db);
     expect(event.rows[0]!.payload.data).toEqual({ account_id: owner.accountId, available: 1000, threshold: 1500 });

@@ -53,6 +53,23 @@ describe('opt-out keywords', () => {
     expect(await suppressed(other.accountId, from)).toBeNull();
   });
 
+  it('calls back and refunds what is scheduled for the number that replied STOP', async () => {
+    const from = nextNumber();
+    const sendAt = new Date(Date.now() + 86_400_000).toISOString();
+    const sent = await t.app.inject({ method: 'POST', url: '/v1/messages', ...owner.caller, payload: { to: [from], text: 'See you tomorrow', send_at: sendAt } });
+    expect(sent.statusCode, sent.body).toBe(202);
+    const id = json(sent).accepted[0].id;
+    const before = await ledger.getBalances(t.db, owner.accountId);
+    await reply(from, 'STOP');
+    const message = json(await t.app.inject({ method: 'GET', url: `/v1/messages/${id}`, ...owner.caller }));
+    expect(message).toMatchObject({ status: 'cancelled' });
+    expect(JSON.stringify(message)).toContain('replied STOP');
+    const after = await ledger.getBalances(t.db, owner.accountId);
+    expect(after.provision.availableMinor - before.provision.availableMinor).toBe(before.provision.heldMinor - after.provision.heldMinor);
+    expect(after.provision.heldMinor).toBeLessThan(before.provision.heldMinor);
+    await expectLedgerConsistent(t.db);
+  });
+
   it.each(["don't stop", 'stop it', 'Stop the delivery please'])('%j changes nothing', async (text) => {
     const from = nextNumber();
     expect(await reply(from, text)).toMatchObject({ opt_out: null });

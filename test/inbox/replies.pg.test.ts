@@ -144,6 +144,13 @@ describe('long replies', () => {
     await assembleAll(t.db);
     expect(await inboxRows(t.db, { sender: from })).toHaveLength(1);
   });
+
+  it('stores a text padded with NUL characters instead of refusing it for ever', async () => {
+    const from = '+32475000015';
+    expect(await world.simulator.sendMo({ from, to: A_NUMBER, shortMessage: Buffer.concat([ucs2('Padded'), Buffer.alloc(4)]), dataCoding: 0x08 })).toBe(0);
+    await assembleAll(t.db);
+    expect((await inboxRows(t.db, { sender: from })).map((r) => r.body)).toEqual(['Padded']);
+  });
 });
 
 describe('forwarding by email', () => {

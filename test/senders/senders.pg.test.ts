@@ -116,13 +116,16 @@ describe('sender identities', () => {
     expect(again.pdu.source).toBe('32460000001');
     expect(await senders.routeReply(t.db, { to: '+32460000001', from: '+32475300020' })).toEqual({ accountId: a.accountId });
     // The recipient answers both: each reply lands with the account that wrote from that number.
+    // B's other recipient was paired with the first pool number, which A also uses: one number, two accounts.
+    expect(await senders.routeReply(t.db, { to: '+32460000001', from: '+32475300021' })).toEqual({ accountId: b.accountId });
+    expect(await world.simulator.sendMo({ from: '32475300021', to: '32460000001', text: 'Other reply to B' })).toBe(0);
     for (const [pool, text] of [['32460000001', 'Reply to A'], ['32460000002', 'Reply to B']]) {
       expect(await world.simulator.sendMo({ from: '32475300020', to: pool!, text: text! })).toBe(0);
     }
     while (await inbox.assembleInbound(t.db));
     const inboxOf = async (u: TestUser) => (await ok(u.caller, 'GET', '/v1/inbox')).data.map((m: { text: string; from: string }) => [m.from, m.text]);
     expect(await inboxOf(a)).toEqual([['+32475300020', 'Reply to A']]);
-    expect(await inboxOf(b)).toEqual([['+32475300020', 'Reply to B']]);
+    expect((await inboxOf(b)).sort()).toEqual([['+32475300020', 'Reply to B'], ['+32475300021', 'Other reply to B']]);
     expect(await senders.routeReply(t.db, { to: '+32460000002', from: '+32475300020' })).toEqual({ accountId: b.accountId });
     expect(await senders.routeReply(t.db, { to: '+32460000002', from: '+32475399999' })).toBeNull();
   });
@@ -156,5 +159,23 @@ describe('sender identities', () => {
     expect(view.default).toEqual({ account: 'Shop', user: 'Mine', installation: 'Herald' });
     await ok(owner.caller, 'PUT', '/v1/senders/default', { sender: null }, 204);
     expect((await sendAndSubmit(key.caller, owner.accountId, { to: ['+32475300044'] })).pdu.source).toBe('Herald');
+  });
+
+  it('keeps defaults usable: the account\'s cannot be one person\'s mobile, and a removed sender stops being anyone\'s default', async () => {
+    const owner = await createOwner(t.app, t.db, 'Default upkeep');
+    await fund(t, owner.accountId, 100_000n);
+    const key = await createKey(t.app, owner, ['messages:write', 'messages:read']);
+    const started = await senders.startMobileVerification(t.db, { accountId: owner.accountId, userId: owner.userId }, '+32475300050');
+    await senders.verifyMobile(t.db, { accountId: owner.accountId, userId: owner.userId }, started.senderId.id, started.code);
+    await refused(owner.caller, 'PUT', '/v1/senders/default', { sender: '+32475300050' }, 'sender', /own verified mobile/);
+    await ok(owner.caller, 'PUT', '/v1/senders/my-default', { sender: '+32475300050' }, 204);
+    const name = await ok(owner.caller, 'POST', '/v1/senders/names', { name: 'Gone' }, 201);
+    await ok(owner.caller, 'PUT', '/v1/senders/default', { sender: 'Gone' }, 204);
+    expect((await sendAndSubmit(key.caller, owner.accountId, { to: ['+32475300051'] })).pdu.source).toBe('Gone');
+    await ok(owner.caller, 'DELETE', `/v1/senders/${name.id}`, undefined, 204);
+    await ok(owner.caller, 'DELETE', `/v1/senders/${started.senderId.id}`, undefined, 204);
+    expect((await sendAndSubmit(key.caller, owner.accountId, { to: ['+32475300052'] })).pdu.source).toBe('Herald');
+    expect((await sendAndSubmit(owner.caller, owner.accountId, { to: ['+32475300053'] })).pdu.source).toBe('Herald');
+    expect((await ok(owner.caller, 'GET', '/v1/senders')).default).toEqual({ account: null, user: null, installation: 'Herald' });
   });
 });

@@ -229,4 +229,49 @@ describe('webhook delivery', () => {
     const after = r.requests[1]!;
     expect(after.headers['webhook-signature']).toBe(webhooks.signWebhook(fresh, eventId, dayAfter, after.body)['webhook-signature']);
   });
+
+  it('sends a pending retry to the endpoint\'s new URL once the URL is changed', async () => {
+    const owner = await createOwner(t.app, t.db, 'Moved receiver');
+    const old = await receiver(() => ({ status: 503 }));
+    const moved = await receiver();
+    const { id } = await endpoint(owner, old.url());
+    await emit(owner.accountId);
+    expect(await deliver()).toBe(1);
+    expect(old.requests).toHaveLength(1);
+    expect((await t.app.inject({ method: 'PATCH', url: `/v1/webhooks/${id}`, ...owner.caller, payload: { url: moved.url() } })).statusCode).toBe(200);
+    await dueNow();
+    expect(await deliver()).toBe(1);
+    expect(old.requests).toHaveLength(1);
+    expect(moved.requests).toHaveLength(1);
+  });
+
+  it('takes at most two deliveries of one receiver a round, so one backlog does not hold up the others', async () => {
+    const owner = await createOwner(t.app, t.db, 'Backlogged');
+    const busy = await receiver();
+    const other = await receiver();
+    await endpoint(owner, busy.url());
+    for (let i = 0; i < 10; i++) await emit(owner.accountId, { id: `msg_${i}` });
+    const quiet = await createOwner(t.app, t.db, 'Quiet');
+    await endpoint(quiet, other.url());
+    await emit(quiet.accountId);
+    expect(await deliver()).toBe(3);
+    expect(busy.requests).toHaveLength(2);
+    expect(other.requests).toHaveLength(1);
+    while (await deliver());
+    expect(busy.requests).toHaveLength(10);
+  });
+
+  it('deletes events a month old with nothing left to deliver, with their deliveries and attempts', async () => {
+    const owner = await createOwner(t.app, t.db, 'Old events');
+    const r = await receiver();
+    await endpoint(owner, r.url());
+    const done = await emit(owner.accountId);
+    await deliver();
+    const waiting = await emit(owner.accountId);
+    const month = new Date(Date.now() + 31 * 86_400_000);
+    await webhooks.pruneWebhookEvents(t.db, { now: month });
+    const left = await sql<{ id: string }>`select id from webhook_events where account_id = ${owner.accountId}`.execute(t.db);
+    expect(left.rows.map((e) => e.id)).toEqual([waiting]);
+    expect((await sql`select 1 from webhook_deliveries where event_id = ${done}`.execute(t.db)).rows).toHaveLength(0);
+  });
 });

@@ -12,10 +12,11 @@ export async function findAlert(db: Executor, accountId: string): Promise<Credit
   return r.rows[0] ?? null;
 }
 
-/** A new threshold starts above water: the next check decides afresh. */
+/** A changed threshold starts above water, so the next check decides afresh; the same one saved again changes nothing. */
 export async function upsertAlert(db: Executor, accountId: string, thresholdMinor: bigint): Promise<CreditAlertRow> {
   const r = await sql<CreditAlertRow>`insert into credit_alerts (account_id, threshold_minor) values (${accountId}, ${thresholdMinor})
-    on conflict (account_id) do update set threshold_minor = excluded.threshold_minor, below = false returning *`.execute(db);
+    on conflict (account_id) do update set threshold_minor = excluded.threshold_minor,
+      below = credit_alerts.below and credit_alerts.threshold_minor = excluded.threshold_minor returning *`.execute(db);
   return r.rows[0]!;
 }
 

@@ -2,7 +2,7 @@ import type { Executor } from '../../platform/db/index.js';
 import { newId } from '../../platform/ids.js';
 import { recordOptOut } from '../contacts/index.js';
 import { enqueueEmail } from '../mail/index.js';
-import { findRepliedMessage } from '../messages/index.js';
+import { cancelMessagesTo, findRepliedMessage } from '../messages/index.js';
 import { routeReply } from '../senders/index.js';
 import { emitEvents } from '../webhooks/index.js';
 import { listRuleRows } from './forwarding.repository.js';
@@ -41,6 +41,8 @@ export async function fileReply(tx: Executor, reply: AssembledReply): Promise<st
   const keyword = accountId && !reply.incomplete && E164.test(reply.from) ? optOutKeyword(reply.text) : null;
   if (accountId && keyword) {
     await recordOptOut(tx, accountId, { number: reply.from, optedOut: keyword.action === 'stop', reason: `Replied ${keyword.word}` });
+    // A STOP also stops what is scheduled or still queued for that number.
+    if (keyword.action === 'stop') await cancelMessagesTo(tx, accountId, reply.from, `the recipient replied ${keyword.word}`);
     optOut = keyword.action;
   }
 

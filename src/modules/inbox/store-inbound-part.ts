@@ -15,5 +15,10 @@ export async function storeInboundPart(db: Executor, sms: InboundSms): Promise<v
   const concat = c && c.total > 1 && c.sequence >= 1 && c.sequence <= c.total
     ? { reference: c.reference, bits: c.referenceBits, total: c.total, sequence: c.sequence }
     : null;
-  await insertPart(db, { connectorId: sms.connectorId, sender: sms.from, recipient: sms.to, dataCoding: sms.dataCoding, concat, body: sms.text, receivedAt: sms.receivedAt });
+  // PostgreSQL text cannot hold NUL, which some centres pad bodies with: kept,
+  // the insert would fail, be answered 0x64 and come back for ever.
+  const clean = (text: string) => text.replace(/\0/g, '');
+  await insertPart(db, {
+    connectorId: sms.connectorId, sender: clean(sms.from), recipient: clean(sms.to), dataCoding: sms.dataCoding, concat, body: clean(sms.text), receivedAt: sms.receivedAt,
+  });
 }

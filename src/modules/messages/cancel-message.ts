@@ -1,7 +1,7 @@
 import type { Executor } from '../../platform/db/index.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import * as ledger from '../ledger/index.js';
-import { findMessage } from './messages.repository.js';
+import { findMessage, findPendingTo } from './messages.repository.js';
 import { emitMessageEvents } from './finish-parts.js';
 import { cancelPendingParts, recomputeMessages } from './progress.repository.js';
 
@@ -24,4 +24,24 @@ export async function cancelMessage(db: Executor, accountId: string, id: string)
     // Cancelled is no webhook event today (EVENT_OF in finish-parts.ts); the call costs nothing then.
     await emitMessageEvents(tx, await recomputeMessages(tx, [id], 'cancelled by the sender'));
   });
+}
+
+/**
+ * Calls back what the account has not sent yet to a number that just opted
+ * out, refunding the parts that had not left; parts already at the SMS centre
+ * go on. In the caller's transaction, with the opt-out itself.
+ */
+export async function cancelMessagesTo(tx: Executor, accountId: string, recipient: string, detail: string): Promise<number> {
+  const pending = await findPendingTo(tx, accountId, recipient);
+  if (pending.length === 0) return 0;
+  const parts = await cancelPendingParts(tx, pending.map((m) => m.id));
+  const byMessage = new Map<string, { hold: string; parts: number }>();
+  for (const p of parts) {
+    const entry = byMessage.get(p.message_id) ?? { hold: p.hold_reference, parts: 0 };
+    entry.parts += 1;
+    byMessage.set(p.message_id, entry);
+  }
+  for (const [id, { hold, parts: n }] of byMessage) await ledger.refund(tx, hold, { parts: n, reference: `${id}:opt-out` });
+  await emitMessageEvents(tx, await recomputeMessages(tx, pending.map((m) => m.id), detail));
+  return byMessage.size;
 }

@@ -157,3 +157,10 @@ export async function findLatestTo(db: Executor, accountId: string, recipient: s
     order by id desc limit 1`.execute(db);
   return r.rows[0]?.id ?? null;
 }
+
+/** Messages to `recipient` not sent yet, locked: an opt-out calls them back. */
+export async function findPendingTo(db: Executor, accountId: string, recipient: string): Promise<{ id: string; hold_reference: string }[]> {
+  const r = await sql<{ id: string; hold_reference: string }>`select id, hold_reference from messages
+    where account_id = ${accountId} and recipient = ${recipient} and status in ('queued', 'scheduled') for update`.execute(db);
+  return r.rows;
+}

@@ -106,10 +106,12 @@ export async function setDefaultSender(
 ): Promise<void> {
   let value: string | null = null;
   if (sender !== null) {
-    const resolved = await resolveSender(db, { accountId: caller.accountId, userId: target.userId ?? caller.userId ?? null }, sender, installationDefault);
+    // Checked as whoever will send with it: the account's default serves every
+    // user and API key, so one person's own mobile cannot be it.
+    const resolved = await resolveSender(db, { accountId: caller.accountId, userId: target.userId }, sender, installationDefault);
     value = resolved.kind === 'pool' ? POOL : resolved.sender.address;
   }
-  await repo.setDefault(db, caller.accountId, target.userId, value);
+  await db.transaction().execute((tx) => repo.setDefault(tx, caller.accountId, target.userId, value));
   forgetSenders(db, caller.accountId);
 }
 

@@ -105,8 +105,10 @@ export async function listSenderIds(db: Executor, accountId: string): Promise<Se
 /** A user removes their own mobile; names (and others' mobiles) need an account administrator. */
 export async function removeSenderId(db: Executor, caller: { accountId: string; userId: string | null; canManageAccount: boolean }, id: string): Promise<void> {
   const row = await repo.findSenderId(db, caller.accountId, id);
-  const mayRemove = row && (caller.canManageAccount || (row.kind === 'mobile' && row.user_id === caller.userId));
-  if (!mayRemove) throw notFound('Sender');
-  await repo.deleteSenderId(db, caller.accountId, id);
+  if (!row || !(caller.canManageAccount || (row.kind === 'mobile' && row.user_id === caller.userId))) throw notFound('Sender');
+  await db.transaction().execute(async (tx) => {
+    await repo.deleteSenderId(tx, caller.accountId, id);
+    await repo.deleteDefaultsNaming(tx, row.value, { accountId: caller.accountId });
+  });
   forgetSenders(db, caller.accountId);
 }

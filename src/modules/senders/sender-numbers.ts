@@ -39,7 +39,11 @@ export async function listSenderNumbers(db: Executor, filter: { accountId?: stri
 
 /** Assigns a dedicated number to an account, or takes it back with null. Replies to it follow at once. */
 export async function assignSenderNumber(db: Executor, number: string, accountId: string | null): Promise<SenderNumber> {
-  const row = await noSuchAccount(repo.setNumberAccount(db, e164(number), accountId));
+  const row = await db.transaction().execute(async (tx) => {
+    const updated = await noSuchAccount(repo.setNumberAccount(tx, e164(number), accountId));
+    if (updated) await repo.deleteDefaultsNaming(tx, updated.number, { exceptAccountId: accountId });
+    return updated;
+  });
   if (!row) throw notFound('Dedicated number');
   forgetSenders(db);
   return view(row);
@@ -47,6 +51,11 @@ export async function assignSenderNumber(db: Executor, number: string, accountId
 
 /** Removing a pool number also forgets its pairings: replies to it are then unroutable. */
 export async function removeSenderNumber(db: Executor, number: string): Promise<void> {
-  if (!(await repo.deleteSenderNumber(db, e164(number)))) throw notFound('Sender number');
+  const removed = await db.transaction().execute(async (tx) => {
+    const found = await repo.deleteSenderNumber(tx, e164(number));
+    if (found) await repo.deleteDefaultsNaming(tx, e164(number));
+    return found;
+  });
+  if (!removed) throw notFound('Sender number');
   forgetSenders(db);
 }

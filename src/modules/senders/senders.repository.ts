@@ -141,3 +141,10 @@ export async function setDefault(db: Executor, accountId: string, userId: string
   await sql`delete from sender_defaults where account_id = ${accountId} and coalesce(user_id, '') = ${userId ?? ''}`.execute(db);
   if (sender !== null) await sql`insert into sender_defaults (account_id, user_id, sender) values (${accountId}, ${userId}, ${sender})`.execute(db);
 }
+
+/** Defaults that name a sender no longer available to their account, so its sends fall back instead of failing. */
+export async function deleteDefaultsNaming(db: Executor, sender: string, filter: { accountId?: string; exceptAccountId?: string | null } = {}): Promise<void> {
+  await sql`delete from sender_defaults where sender = ${sender}
+    ${filter.accountId ? sql`and account_id = ${filter.accountId}` : sql``}
+    ${filter.exceptAccountId ? sql`and account_id <> ${filter.exceptAccountId}` : sql``}`.execute(db);
+}

@@ -25,10 +25,19 @@ export async function leaseDueDeliveries(db: Executor, now: Date, limit: number,
     with leased as (
       update webhook_deliveries d set leased_until = ${now}::timestamptz + make_interval(secs => ${leaseSeconds}), next_attempt_at = ${now}::timestamptz + make_interval(secs => ${leaseSeconds})
       where d.id in (
-        select id from webhook_deliveries where status = 'pending' and next_attempt_at <= ${now}
-        order by next_attempt_at limit ${limit} for no key update skip locked)
+        select id from webhook_deliveries where id in (
+          -- At most two per receiver a round: a slow or dead endpoint's backlog
+          -- must not fill every round and hold up everyone else's.
+          select id from (
+            select id, next_attempt_at, row_number() over (partition by coalesce(endpoint_id, url) order by next_attempt_at) as n
+            from (select id, endpoint_id, url, next_attempt_at from webhook_deliveries
+              where status = 'pending' and next_attempt_at <= ${now} order by next_attempt_at limit 1000) due
+          ) ranked where n <= 2 order by next_attempt_at limit ${limit})
+        for no key update skip locked)
       returning d.id, d.event_id, d.account_id, d.endpoint_id, d.url, d.attempts)
-    select l.*, e.payload, s.secrets as account_secrets, w.secrets as endpoint_secrets, w.enabled as endpoint_enabled
+    -- An endpoint's URL as it is now: one changed since the event goes to the new address.
+    select l.id, l.event_id, l.account_id, l.endpoint_id, coalesce(w.url, l.url) as url, l.attempts,
+      e.payload, s.secrets as account_secrets, w.secrets as endpoint_secrets, w.enabled as endpoint_enabled
     from leased l join webhook_events e on e.id = l.event_id
     left join webhook_endpoints w on w.id = l.endpoint_id
     left join webhook_account_secrets s on s.account_id = l.account_id and l.endpoint_id is null`.execute(db);

@@ -7,10 +7,14 @@ export interface ReceivingEndpoint {
   events: string[];
 }
 
-/** Enabled endpoints of these accounts; matching types is left to the caller. */
+/**
+ * Enabled endpoints of these accounts; matching types is left to the caller.
+ * Key-share locked: an endpoint deleted meanwhile would otherwise fail the
+ * delivery insert, and with it the dispatch commit that emits the event.
+ */
 export async function findEnabledEndpoints(db: Executor, accountIds: string[]): Promise<ReceivingEndpoint[]> {
   const r = await sql<ReceivingEndpoint>`select id, account_id, url, events from webhook_endpoints
-    where account_id = any(${accountIds}::text[]) and enabled`.execute(db);
+    where account_id = any(${accountIds}::text[]) and enabled for key share`.execute(db);
   return r.rows;
 }
 
@@ -56,4 +60,13 @@ export async function insertDeliveries(db: Executor, deliveries: DeliveryInsert[
   await sql`insert into webhook_deliveries (id, event_id, account_id, endpoint_id, url, status, next_attempt_at)
     select id, event_id, account_id, endpoint_id, url, 'pending', ${dueAt}
     from jsonb_to_recordset(${JSON.stringify(deliveries)}::jsonb) as x(id text, event_id text, account_id text, endpoint_id text, url text)`.execute(db);
+}
+
+/** Events older than `before` with nothing left to deliver, a slice at a time; their deliveries and attempts go with them. */
+export async function deleteOldEvents(db: Executor, before: Date, limit: number): Promise<number> {
+  const r = await sql`delete from webhook_events where id in (
+    select e.id from webhook_events e where e.created_at < ${before}
+      and not exists (select 1 from webhook_deliveries d where d.event_id = e.id and d.status = 'pending')
+    limit ${limit})`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
 }

@@ -9,3 +9,4 @@ export {
 export { listEndpointDeliveries, getDelivery, listEvents, getEvent, replayEvent, type Delivery, type Attempt, type WebhookEvent, type Page } from './deliveries.js';
 export { RETRY_DELAYS_MS, MAX_ATTEMPTS } from './schedule.js';
 export { WebhooksConfigSchema, outboundPolicyOf, type WebhooksConfig } from './config.js';
+export { pruneWebhookEvents } from './prune-events.js';
