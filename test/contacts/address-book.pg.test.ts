@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as contacts from '../../src/modules/contacts/index.js';
+import { sql } from '../../src/platform/db/index.js';
 import { createTestApp, json, type Caller, type TestApp } from '../helpers/app.js';
 import { createKey, createMember, createOwner, type TestUser } from '../helpers/factories.js';
 
@@ -142,6 +143,17 @@ describe('contacts', () => {
     expect(json(await call(owner.caller, 'GET', `/v1/contacts/${c.id}`)).phones).toEqual([{ type: 'home', number: '+3250123456' }]);
     expect((await call(owner.caller, 'DELETE', `/v1/contacts/${c.id}`)).statusCode).toBe(204);
     expect((await call(owner.caller, 'GET', `/v1/contacts/${c.id}`)).statusCode).toBe(404);
+    expect((await sql`select 1 from contact_numbers where contact_id = ${c.id}`.execute(t.db)).rows).toEqual([]);
+  });
+
+  it('takes a contact\'s numbers with it however the contact goes, one or many in a statement', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await create(owner.caller, { name: `Gone ${i}`, phones: [{ type: 'mobile', number: `+3247500033${i}` }, { type: 'work', number: `+325012345${i}` }] })).id);
+    const numbersOf = async (list: string[]) => (await sql<{ n: number }>`select count(*)::int as n from contact_numbers where contact_id = any(${list}::text[])`.execute(t.db)).rows[0]!.n;
+    expect(await numbersOf(ids)).toBe(6);
+    await sql`delete from contacts where id = any(${ids.slice(0, 2)}::text[])`.execute(t.db);
+    expect(await numbersOf(ids.slice(0, 2))).toBe(0);
+    expect(await numbersOf(ids.slice(2))).toBe(2);
   });
 });
 
