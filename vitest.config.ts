@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` needs nothing; `pg` (files named *.pg.test.ts) needs a
-// PostgreSQL server — the embedded one by default, TEST_DATABASE_URL when set.
+// Four projects: `unit` needs nothing; `pg` (files named *.pg.test.ts) needs a
+// PostgreSQL server — the embedded one by default, TEST_DATABASE_URL when set;
+// `web` renders the web app's components in happy-dom; `e2e` (*.e2e.test.ts)
+// drives Debian's Chromium against a built Herald, and skips with a notice when
+// /usr/bin/chromium is missing (fails instead with HERALD_E2E_REQUIRED=1).
 export default defineConfig({
   test: {
     // Two cores: more forks than that only make each test slower.
@@ -21,6 +24,23 @@ export default defineConfig({
           globalSetup: ['test/helpers/pg-global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        esbuild: { jsx: 'automatic' },
+        test: {
+          name: 'web',
+          include: ['web/**/*.test.tsx', 'web/**/*.test.ts'],
+          environment: 'happy-dom',
+          setupFiles: ['web/src/test-setup.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.e2e.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
         },
       },
     ],

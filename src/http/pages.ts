@@ -1,65 +1,83 @@
-import type { FastifyInstance } from 'fastify';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
-// Until the web app lands, these small pages let a person finish the flows
-// that arrive by link: first-run setup, password reset and invitations.
-const shell = (title: string, body: string, script: string) => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${title} · Herald</title>
-<style>body{font:16px system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}label{display:block;margin:.8rem 0 .2rem}
-input,button{font:inherit;width:100%;padding:.5rem;box-sizing:border-box}button{margin-top:1rem}
-:focus-visible{outline:3px solid #1a5fb4}#error{color:#a51d2d}#done{color:#26a269}</style></head>
-<body><main><h1>${title}</h1>${body}<p id="error" role="alert"></p><p id="done" role="status"></p></main>
-<script>
-const token = new URLSearchParams(location.hash.slice(1)).get('token') || '';
-const show = (id, text) => { document.getElementById(id).textContent = text; };
-async function post(url, body) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const data = res.status === 204 ? {} : await res.json();
-  if (!res.ok) throw new Error(data.error ? data.error.message : res.statusText);
-  return data;
+// The web app (web/, built by `npm run build` into dist/web) is served from
+// here: its index.html for each of the app's own paths, so links from emails
+// (/setup#token=…, /reset-password#token=…) and reloads work, and the hashed
+// files under /assets/. Without a build, `/` says how to make one, so the API
+// and its tests never depend on it.
+
+/** The app's client-side pages; each answers with index.html. */
+export const APP_PATHS = [
+  '/', '/setup', '/reset-password', '/forgot-password', '/sms', '/contacts', '/lists', '/sent', '/inbox', '/settings',
+  '/settings/credit', '/settings/quotas', '/settings/senders', '/settings/api-keys', '/settings/webhooks',
+  '/settings/users', '/settings/subaccounts', '/settings/profile',
+] as const;
+
+// This file runs as dist/src/http/pages.js (built) or src/http/pages.ts (tests); the app is in dist/web either way.
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const WEB_ROOT = join(resolve(HERE, HERE.includes(`${sep}dist${sep}src${sep}`) ? '../../..' : '../..'), 'dist', 'web');
+const CSP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob:", "connect-src 'self'",
+  "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+].join('; ');
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png',
+  '.woff2': 'font/woff2', '.json': 'application/json', '.ico': 'image/x-icon', '.txt': 'text/plain; charset=utf-8',
+};
+
+const NO_BUILD = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Herald</title></head><body>
+<h1>Herald is running</h1><p>The web app is not built: run <code>npm run build</code> and restart Herald.
+The API is described at <a href="/docs">/docs</a>.</p></body></html>`;
+
+interface Built {
+  index: Buffer;
+  assets: Map<string, { body: Buffer; type: string }>;
 }
-${script}
-</script></body></html>`;
 
-const SETUP = shell(
-  'Set up Herald',
-  `<form id="f"><label for="account_name">Organisation</label><input id="account_name" name="account_name" required>
-<label for="name">Your name</label><input id="name" name="name" required autocomplete="name">
-<label for="email">Email</label><input id="email" name="email" type="email" required autocomplete="email">
-<label for="password">Password (at least 8 characters)</label><input id="password" name="password" type="password" required minlength="8" autocomplete="new-password">
-<button>Create owner</button></form>`,
-  `document.getElementById('f').addEventListener('submit', async (e) => {
-  e.preventDefault(); show('error', '');
-  const f = Object.fromEntries(new FormData(e.target));
-  try { const s = await post('/v1/setup', { ...f, token }); show('done', 'Done: you are signed in as ' + s.user.email + '.'); e.target.hidden = true; }
-  catch (err) { show('error', err.message); }
-});`,
-);
+/** Reads dist/web once: the app is small, and a new build comes with a restart. */
+function loadBuild(root: string): Built | null {
+  try {
+    const index = readFileSync(join(root, 'index.html'));
+    const assets = new Map<string, { body: Buffer; type: string }>();
+    const dir = join(root, 'assets');
+    for (const name of statSync(dir, { throwIfNoEntry: false })?.isDirectory() ? readdirSync(dir) : []) {
+      assets.set(name, { body: readFileSync(join(dir, name)), type: TYPES[extname(name)] ?? 'application/octet-stream' });
+    }
+    return { index, assets };
+  } catch {
+    return null;
+  }
+}
 
-const RESET = shell(
-  'Choose a password',
-  `<p id="who"></p><form id="f"><label for="password">New password (at least 8 characters)</label>
-<input id="password" name="password" type="password" required minlength="8" autocomplete="new-password"><button>Save password</button></form>`,
-  `post('/v1/auth/token-info', { token }).then((i) => show('who', 'For ' + i.email)).catch((err) => show('error', err.message));
-document.getElementById('f').addEventListener('submit', async (e) => {
-  e.preventDefault(); show('error', '');
-  try { const s = await post('/v1/auth/reset-password', { token, password: e.target.password.value }); show('done', 'Saved: you are signed in as ' + s.user.email + '.'); e.target.hidden = true; }
-  catch (err) { show('error', err.message); }
-});`,
-);
+function secure(reply: FastifyReply): FastifyReply {
+  return reply
+    .header('content-security-policy', CSP)
+    .header('referrer-policy', 'no-referrer')
+    .header('x-content-type-options', 'nosniff')
+    .header('x-frame-options', 'DENY');
+}
 
-const HOME = shell('Herald', '<p>Herald is running. The API is described at <a href="/docs">/docs</a>.</p>', '');
+export function registerPages(app: FastifyInstance, webRoot = WEB_ROOT): void {
+  const built = loadBuild(webRoot);
+  const page = { config: { auth: { public: true } }, schema: { hide: true } } as const;
 
-export function registerPages(app: FastifyInstance): void {
-  const page = (url: string, html: string) =>
-    app.get(url, { config: { auth: { public: true } }, schema: { hide: true } }, async (_request, reply) =>
-      reply
+  for (const path of APP_PATHS) {
+    app.get(path, page, async (_request, reply) =>
+      secure(reply)
         .header('content-type', 'text/html; charset=utf-8')
-        .header('content-security-policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'")
-        .header('referrer-policy', 'no-referrer')
-        .send(html),
+        .header('cache-control', 'no-cache')
+        .send(built ? built.index : NO_BUILD),
     );
-  page('/', HOME);
-  page('/setup', SETUP);
-  page('/reset-password', RESET);
+  }
+
+  app.get('/assets/*', page, async (request, reply) => {
+    const name = (request.params as { '*': string })['*'];
+    const file = built?.assets.get(name);
+    if (!file) return reply.callNotFound();
+    // Vite names every asset after its content hash: it never changes under one name.
+    return secure(reply).header('content-type', file.type).header('cache-control', 'public, max-age=31536000, immutable').send(file.body);
+  });
 }

@@ -1,0 +1,30 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ApiError, get, post, setActingAccount, setCsrfToken } from './api';
+import { fakeApi } from './test-kit';
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  setCsrfToken(null);
+  setActingAccount(null);
+});
+
+describe('the API client', () => {
+  it('sends the CSRF token on changes only, and the subaccount acted on always', async () => {
+    const calls = fakeApi({ 'GET /v1/contacts': { data: [] }, 'POST /v1/lists': { id: 'lst_1' } });
+    setCsrfToken('csrf-1');
+    setActingAccount('acct_child');
+    await get('/v1/contacts');
+    await post('/v1/lists', { name: 'x' });
+    expect(calls[0]!.headers['x-csrf-token']).toBeUndefined();
+    expect(calls[0]!.headers['herald-account']).toBe('acct_child');
+    expect(calls[1]!.headers['x-csrf-token']).toBe('csrf-1');
+    expect(calls[1]!.headers['content-type']).toBe('application/json');
+  });
+
+  it('turns the error body into an ApiError with code and field', async () => {
+    fakeApi({ 'POST /v1/messages': () => new Response(JSON.stringify({ error: { code: 'insufficient_credit', message: 'Not enough', field: 'to' } }), { status: 402 }) });
+    const error = await post('/v1/messages', {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 402, code: 'insufficient_credit', field: 'to', message: 'Not enough' });
+  });
+});

@@ -1,0 +1,116 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { get, post } from '../api';
+import type { ContactImport, ImportPreview } from '../types';
+import { ErrorNote, SelectField } from './ui';
+
+/** Upload a CSV or vCard, look at the preview (an error per row), then import. */
+export function ContactImporter({ onDone }: { onDone: () => void }) {
+  const { t } = useTranslation();
+  const [upload, setUpload] = useState<(ContactImport & { preview: ImportPreview }) | null>(null);
+  const [running, setRunning] = useState<ContactImport | null>(null);
+  const [errors, setErrors] = useState<{ line: number; field: string | null; reason: string }[]>([]);
+  const [error, setError] = useState<unknown>(null);
+
+  const send = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const file = f.get('file');
+    if (!(file instanceof Blob) || file.size === 0) return;
+    setError(null);
+    const vcard = /\.vcf$|vcard/i.test((file as File).name ?? '') || file.type.includes('vcard');
+    try {
+      setUpload(
+        await post(`/v1/contact-imports?address_book=${f.get('address_book')}&format=${vcard ? 'vcard' : 'csv'}`, undefined, {
+          raw: { body: file, contentType: vcard ? 'text/vcard' : 'text/csv' },
+        }),
+      );
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  const start = async () => {
+    if (!upload) return;
+    try {
+      setRunning(await post<ContactImport>(`/v1/contact-imports/${upload.id}/start`, {}));
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  useEffect(() => {
+    if (!running || ['done', 'failed', 'cancelled'].includes(running.status)) {
+      if (running?.status === 'done') {
+        onDone();
+        if (running.failed > 0) get<{ data: typeof errors }>(`/v1/contact-imports/${running.id}/errors`).then((r) => setErrors(r.data), setError);
+      }
+      return;
+    }
+    const timer = setTimeout(() => get<ContactImport>(`/v1/contact-imports/${running.id}`).then(setRunning, setError), 700);
+    return () => clearTimeout(timer);
+  }, [running]);
+
+  return (
+    <section className="card" aria-labelledby="import-title">
+      <h2 id="import-title">{t('import.title')}</h2>
+      {!upload && (
+        <form onSubmit={send}>
+          <div className="field">
+            <label htmlFor="import-file">{t('import.file')}</label>
+            <input id="import-file" name="file" type="file" accept=".csv,.vcf,text/csv,text/vcard" required />
+          </div>
+          <SelectField label={t('contacts.addressBook')} name="address_book" defaultValue="personal">
+            <option value="personal">{t('contacts.book.personal')}</option>
+            <option value="shared">{t('contacts.book.shared')}</option>
+          </SelectField>
+          <button className="primary">{t('import.upload')}</button>
+        </form>
+      )}
+      <ErrorNote error={error} />
+      {upload && !running && (
+        <>
+          <h3>{t('import.preview')}</h3>
+          <div className="table-wrap">
+            <table className="table" data-testid="import-preview">
+              <thead>
+                <tr>
+                  <th scope="col">{t('import.line')}</th>
+                  <th scope="col">{t('contacts.name')}</th>
+                  <th scope="col">{t('contacts.phones')}</th>
+                  <th scope="col">{t('import.check')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {upload.preview.rows.map((r) => (
+                  <tr key={r.line} className={r.error ? 'rejected' : ''}>
+                    <td>{r.line}</td>
+                    <td>{r.contact?.name ?? '—'}</td>
+                    <td>{r.contact?.phones.map((p) => `${t(`contacts.type.${p.type}`, { defaultValue: p.type })}: ${p.number}`).join(', ')}</td>
+                    <td>{r.error ? t('import.rowError', { field: r.error.field ?? '—', reason: r.error.reason }) : t('import.rowOk')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <p className="actions">
+            <button className="primary" onClick={() => void start()}>{t('import.start')}</button>
+            <button onClick={() => setUpload(null)}>{t('common.cancel')}</button>
+          </p>
+        </>
+      )}
+      {running && (
+        <div role="status" data-testid="import-status">
+          <progress max={1} value={running.progress} aria-label={t('import.progress')} />
+          <p>{t(`import.status.${running.status}`, { defaultValue: running.status })} — {t('import.counts', { rows: running.rows, created: running.created, merged: running.merged, failed: running.failed })}</p>
+          {errors.length > 0 && (
+            <ul className="import-errors">
+              {errors.map((e) => <li key={e.line}>{t('import.lineError', { line: e.line, field: e.field ?? '—', reason: e.reason })}</li>)}
+            </ul>
+          )}
+          {['done', 'failed', 'cancelled'].includes(running.status) && <button onClick={() => { setUpload(null); setRunning(null); setErrors([]); }}>{t('import.another')}</button>}
+        </div>
+      )}
+    </section>
+  );
+}

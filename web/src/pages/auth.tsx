@@ -1,0 +1,151 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { post } from '../api';
+import { ErrorNote, Field, PageHeader, Status } from '../components/ui';
+import { Link, useLocation } from '../router';
+import type { Session } from '../types';
+
+type OnSession = (session: Session) => void;
+
+export function SignIn({ onSession }: { onSession: OnSession }) {
+  const { t } = useTranslation();
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    setBusy(true);
+    setError(null);
+    try {
+      onSession(await post<Session>('/v1/auth/sign-in', { email: f.get('email'), password: f.get('password') }));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <main className="narrow" id="main">
+      <PageHeader title={t('auth.signIn')} />
+      <form onSubmit={submit}>
+        <Field label={t('auth.email')} name="email" type="email" autoComplete="username" required />
+        <Field label={t('auth.password')} name="password" type="password" autoComplete="current-password" required />
+        <ErrorNote error={error} />
+        <button className="primary" disabled={busy}>{t('auth.signIn')}</button>
+      </form>
+      <p>
+        <Link to="/forgot-password">{t('auth.forgot')}</Link>
+      </p>
+    </main>
+  );
+}
+
+export function ForgotPassword() {
+  const { t } = useTranslation();
+  const [error, setError] = useState<unknown>(null);
+  const [sent, setSent] = useState(false);
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await post('/v1/auth/forgot-password', { email: new FormData(e.currentTarget).get('email') });
+      setSent(true);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <main className="narrow" id="main">
+      <PageHeader title={t('auth.forgotTitle')} />
+      {sent ? (
+        <Status>{t('auth.forgotSent')}</Status>
+      ) : (
+        <form onSubmit={submit}>
+          <p>{t('auth.forgotIntro')}</p>
+          <Field label={t('auth.email')} name="email" type="email" autoComplete="email" required />
+          <ErrorNote error={error} />
+          <button className="primary">{t('auth.sendLink')}</button>
+        </form>
+      )}
+      <p>
+        <Link to="/">{t('auth.backToSignIn')}</Link>
+      </p>
+    </main>
+  );
+}
+
+/** A reset or invitation link: `/reset-password#token=…`. */
+export function ResetPassword({ onSession }: { onSession: OnSession }) {
+  const { t } = useTranslation();
+  const token = useLocation().hash.get('token') ?? '';
+  const [email, setEmail] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    if (token) post<{ email: string }>('/v1/auth/token-info', { token }).then((i) => setEmail(i.email), setError);
+  }, [token]);
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      onSession(await post<Session>('/v1/auth/reset-password', { token, password: new FormData(e.currentTarget).get('password') }));
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <main className="narrow" id="main">
+      <PageHeader title={t('auth.choosePassword')} />
+      {email && <p>{t('auth.forAccount', { email })}</p>}
+      <form onSubmit={submit}>
+        <Field label={t('auth.newPassword')} hint={t('auth.passwordRule')} name="password" type="password" autoComplete="new-password" minLength={8} required />
+        <ErrorNote error={error} />
+        <button className="primary" disabled={!token}>{t('auth.savePassword')}</button>
+      </form>
+    </main>
+  );
+}
+
+/** First run: `/setup#token=…`, the link Herald prints when it has no users. */
+export function Setup({ onSession }: { onSession: OnSession }) {
+  const { t } = useTranslation();
+  const token = useLocation().hash.get('token') ?? '';
+  const [error, setError] = useState<unknown>(null);
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    setError(null);
+    try {
+      onSession(
+        await post<Session>('/v1/setup', {
+          token,
+          account_name: f.get('account_name'),
+          name: f.get('name'),
+          email: f.get('email'),
+          password: f.get('password'),
+          default_country: String(f.get('default_country') || 'BE').toUpperCase(),
+          timezone: f.get('timezone') || 'UTC',
+        }),
+      );
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <main className="narrow" id="main">
+      <PageHeader title={t('setup.title')} />
+      {!token && <p className="error-note">{t('setup.noToken')}</p>}
+      <p>{t('setup.intro')}</p>
+      <form onSubmit={submit}>
+        <Field label={t('setup.organisation')} name="account_name" required />
+        <Field label={t('setup.name')} name="name" autoComplete="name" required />
+        <Field label={t('auth.email')} name="email" type="email" autoComplete="email" required />
+        <Field label={t('auth.password')} hint={t('auth.passwordRule')} name="password" type="password" autoComplete="new-password" minLength={8} required />
+        <Field label={t('setup.country')} hint={t('setup.countryHint')} name="default_country" defaultValue="BE" pattern="[A-Za-z]{2}" maxLength={2} required />
+        <Field label={t('profile.timezone')} name="timezone" defaultValue={zone} required />
+        <ErrorNote error={error} />
+        <button className="primary" disabled={!token}>{t('setup.create')}</button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,37 @@
+import { fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeApi } from '../test-kit';
+import { Contacts } from './contacts';
+
+const contact = (over: Record<string, unknown>) => ({
+  id: 'ctc_1', address_book: 'personal', name: 'Alice', organisation: null, phones: [], emails: [], notes: null, tags: [], created_at: '', updated_at: '', ...over,
+});
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('the Contacts page', () => {
+  it('makes mobile numbers, and only those, open the SMS page with the recipient', async () => {
+    fakeApi({
+      'GET /v1/contacts': { data: [contact({ phones: [{ type: 'mobile', number: '+32475000001' }, { type: 'work', number: '+3225551234' }] })], next_cursor: null },
+    });
+    render(<Contacts />);
+    const link = await screen.findByRole('link', { name: '+32475000001' });
+    expect(link.getAttribute('href')).toBe('/sms?to=%2B32475000001');
+    expect(screen.queryByRole('link', { name: '+3225551234' })).toBeNull();
+  });
+
+  it('edits a number\'s type with a pull-down and shows the API\'s field and reason', async () => {
+    const calls = fakeApi({
+      'GET /v1/contacts': { data: [contact({ phones: [{ type: 'work', number: '+32475000001' }] })], next_cursor: null },
+      'PATCH /v1/contacts/ctc_1': () => new Response(JSON.stringify({ error: { code: 'invalid_request', message: 'is too short', field: 'phones[0].number' } }), { status: 400 }),
+    });
+    render(<Contacts />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Edit Alice' }));
+    const type = screen.getByLabelText('Type of number 1') as HTMLSelectElement;
+    expect([...type.options].map((o) => o.value)).toEqual(['mobile', 'work', 'home', 'fax', 'other']);
+    fireEvent.change(type, { target: { value: 'mobile' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('phones[0].number: is too short');
+    expect(calls.find((c) => c.method === 'PATCH')!.body).toMatchObject({ phones: [{ type: 'mobile', number: '+32475000001' }] });
+  });
+});

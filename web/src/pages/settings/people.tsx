@@ -1,0 +1,154 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { del, get, patch, post } from '../../api';
+import { ErrorNote, Field, SelectField, Status, useLoad } from '../../components/ui';
+import { useFormat } from '../../format';
+import { useSession } from '../../session';
+import type { Account, User } from '../../types';
+
+const ROLES = ['owner', 'admin', 'member'] as const;
+
+export function Users() {
+  const { t } = useTranslation();
+  const s = useSession();
+  const users = useLoad((signal) => get<{ data: User[] }>('/v1/users', signal), []);
+  const [error, setError] = useState<unknown>(null);
+  const [link, setLink] = useState<string | null>(null);
+  const admin = s.can('account:write');
+  const act = (fn: () => Promise<unknown>) => {
+    setError(null);
+    fn().then(users.reload, setError);
+  };
+  const invite = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const d = new FormData(form);
+    act(() => post<{ invitation_link: string }>('/v1/users', { email: d.get('email'), name: String(d.get('name') || '') || undefined, role: d.get('role') }).then((r) => {
+      setLink(r.invitation_link);
+      form.reset();
+    }));
+  };
+  return (
+    <section aria-labelledby="users-title">
+      <h2 id="users-title">{t('settings.users')}</h2>
+      <ErrorNote error={users.error ?? error} />
+      {link && <Status>{t('users.invited')} <code>{link}</code></Status>}
+      <div className="table-wrap">
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">{t('setup.name')}</th>
+              <th scope="col">{t('auth.email')}</th>
+              <th scope="col">{t('users.role')}</th>
+              <th scope="col">{t('users.status')}</th>
+              <th scope="col"><span className="sr-only">{t('common.actions')}</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.data?.data.map((u) => (
+              <tr key={u.id}>
+                <td>{u.name}</td>
+                <td>{u.email}</td>
+                <td>
+                  {admin && u.id !== s.session.user.id ? (
+                    <select aria-label={t('users.roleOf', { name: u.name })} value={u.role} onChange={(e) => act(() => patch(`/v1/users/${u.id}`, { role: e.target.value }))}>
+                      {ROLES.map((r) => <option key={r} value={r}>{t(`users.roles.${r}`)}</option>)}
+                    </select>
+                  ) : (
+                    t(`users.roles.${u.role}`, { defaultValue: u.role })
+                  )}
+                </td>
+                <td>{t(`users.statuses.${u.status}`)}</td>
+                <td className="row-actions">
+                  {admin && u.id !== s.session.user.id && (
+                    <>
+                      <button onClick={() => act(() => patch(`/v1/users/${u.id}`, { disabled: u.status !== 'disabled' }))}>{u.status === 'disabled' ? t('users.enable') : t('users.disable')}</button>
+                      <button onClick={() => confirm(t('users.confirmRemove', { name: u.name })) && act(() => del(`/v1/users/${u.id}`))}>{t('common.delete')}</button>
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {admin && (
+        <form className="card" onSubmit={invite}>
+          <h3>{t('users.invite')}</h3>
+          <Field label={t('auth.email')} name="email" type="email" required />
+          <Field label={t('setup.name')} name="name" />
+          <SelectField label={t('users.role')} name="role" defaultValue="member">
+            {ROLES.map((r) => <option key={r} value={r}>{t(`users.roles.${r}`)}</option>)}
+          </SelectField>
+          <button className="primary">{t('users.sendInvite')}</button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+export function Subaccounts() {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const s = useSession();
+  const subs = useLoad((signal) => get<{ data: Account[] }>('/v1/subaccounts', signal), []);
+  const [error, setError] = useState<unknown>(null);
+  const [link, setLink] = useState<string | null>(null);
+  const act = (fn: () => Promise<unknown>) => {
+    setError(null);
+    fn().then(() => {
+      subs.reload();
+      void s.refresh();
+    }, setError);
+  };
+  const minor = (v: FormDataEntryValue | null) => (String(v ?? '') === '' ? null : Math.round(Number(v) * 100));
+  const create = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const d = new FormData(form);
+    act(() => post<{ invitation_link: string }>('/v1/subaccounts', {
+      name: d.get('name'), spending_limit: minor(d.get('limit')), owner: { email: d.get('email'), ...(d.get('owner') ? { name: d.get('owner') } : {}) },
+    }).then((r) => {
+      setLink(r.invitation_link);
+      form.reset();
+    }));
+  };
+  return (
+    <section aria-labelledby="subs-title">
+      <h2 id="subs-title">{t('settings.subaccounts')}</h2>
+      <p className="hint">{t('subaccounts.intro')}</p>
+      <ErrorNote error={subs.error ?? error} />
+      {link && <Status>{t('users.invited')} <code>{link}</code></Status>}
+      <ul className="plain">
+        {subs.data?.data.map((a) => (
+          <li key={a.id} className="card">
+            <form className="inline" onSubmit={(e: FormEvent<HTMLFormElement>) => {
+              e.preventDefault();
+              const d = new FormData(e.currentTarget);
+              act(() => patch(`/v1/subaccounts/${a.id}`, { name: d.get('name'), spending_limit: minor(d.get('limit')) }));
+            }}>
+              <label htmlFor={`sub-name-${a.id}`}>{t('subaccounts.name')}</label>
+              <input id={`sub-name-${a.id}`} name="name" defaultValue={a.name} required />
+              <label htmlFor={`sub-limit-${a.id}`}>{t('subaccounts.limit')}</label>
+              <input id={`sub-limit-${a.id}`} name="limit" type="number" min="0" step="0.01" defaultValue={a.spending_limit === null ? '' : a.spending_limit / 100} />
+              <button>{t('common.save')}</button>
+              <button type="button" onClick={() => s.switchAccount(a.id)}>{t('subaccounts.switch')}</button>
+            </form>
+            <p className="hint">{a.spending_limit === null ? t('subaccounts.noLimit') : t('subaccounts.limitIs', { limit: f.money(a.spending_limit) })}</p>
+          </li>
+        ))}
+        {subs.data?.data.length === 0 && <li>{t('subaccounts.none')}</li>}
+      </ul>
+      {s.can('account:write') && (
+        <form className="card" onSubmit={create}>
+          <h3>{t('subaccounts.new')}</h3>
+          <Field label={t('subaccounts.name')} name="name" required />
+          <Field label={t('subaccounts.limit')} hint={t('subaccounts.limitHint')} name="limit" type="number" min="0" step="0.01" />
+          <Field label={t('subaccounts.ownerEmail')} name="email" type="email" required />
+          <Field label={t('subaccounts.ownerName')} name="owner" />
+          <button className="primary">{t('subaccounts.create')}</button>
+        </form>
+      )}
+    </section>
+  );
+}

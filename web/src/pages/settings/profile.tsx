@@ -1,0 +1,76 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { get, patch, post } from '../../api';
+import { ErrorNote, Field, SelectField, Status, useLoad } from '../../components/ui';
+import { setLanguage } from '../../i18n';
+import { Link } from '../../router';
+import { useSession } from '../../session';
+import type { Senders, User } from '../../types';
+
+const LANGUAGE_NAMES: Record<string, string> = { en: 'English', nl: 'Nederlands', de: 'Deutsch', fr: 'Français' };
+
+export function Profile() {
+  const { t } = useTranslation();
+  const s = useSession();
+  const u = s.session.user;
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const zones = useMemo(() => (typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []), []);
+  const senders = useLoad((signal) => get<Senders>('/v1/senders', signal), []);
+  const mobiles = (senders.data?.data ?? []).filter((c) => c.kind === 'mobile');
+
+  const save = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const d = new FormData(e.currentTarget);
+    setError(null);
+    setDone(null);
+    patch<User>('/v1/me', { name: d.get('name'), locale: d.get('locale'), timezone: String(d.get('timezone') || '') || null }).then(async (user) => {
+      setLanguage(user.locale);
+      await s.refresh();
+      setDone(t('common.saved'));
+    }, setError);
+  };
+  const password = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const d = new FormData(form);
+    setError(null);
+    post('/v1/auth/password', { current_password: d.get('current'), new_password: d.get('new') }).then(() => {
+      form.reset();
+      setDone(t('profile.passwordChanged'));
+    }, setError);
+  };
+  return (
+    <section aria-labelledby="profile-title">
+      <h2 id="profile-title">{t('settings.profile')}</h2>
+      <ErrorNote error={error} />
+      {done && <Status>{done}</Status>}
+      <form className="card" onSubmit={save}>
+        <Field label={t('setup.name')} name="name" defaultValue={u.name} required />
+        <Field label={t('auth.email')} value={u.email} readOnly />
+        <SelectField label={t('profile.language')} name="locale" defaultValue={u.locale}>
+          {Object.entries(LANGUAGE_NAMES).map(([code, name]) => <option key={code} value={code} lang={code}>{name}</option>)}
+        </SelectField>
+        <Field label={t('profile.timezone')} hint={t('profile.timezoneHint', { zone: s.acting.timezone })} name="timezone" list="zones" defaultValue={u.timezone ?? ''} />
+        <datalist id="zones">{zones.map((z) => <option key={z} value={z} />)}</datalist>
+        <button className="primary">{t('common.save')}</button>
+      </form>
+      <div className="card">
+        <h3>{t('profile.mobile')}</h3>
+        {mobiles.length > 0 ? (
+          <ul className="plain">{mobiles.map((m) => <li key={m.value}>{m.value} — {m.usable ? t('senders.verified') : t('senders.unverified')}</li>)}</ul>
+        ) : (
+          <p>{t('profile.noMobile')}</p>
+        )}
+        <p className="hint">{t('profile.mobileHint')}</p>
+        <Link to="/settings/senders">{t('profile.manageMobile')}</Link>
+      </div>
+      <form className="card" onSubmit={password}>
+        <h3>{t('profile.changePassword')}</h3>
+        <Field label={t('profile.currentPassword')} name="current" type="password" autoComplete="current-password" required />
+        <Field label={t('auth.newPassword')} hint={t('auth.passwordRule')} name="new" type="password" autoComplete="new-password" minLength={8} required />
+        <button>{t('profile.changePassword')}</button>
+      </form>
+    </section>
+  );
+}
