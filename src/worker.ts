@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Executor } from './platform/db/index.js';
 import type { Logger } from './platform/logger.js';
@@ -30,6 +31,8 @@ interface Loop {
 export function startWorker(options: { db: Executor; logger: Logger; mail: mail.MailConfig; mailDomain: string; sms?: ConnectorPool; outboundPolicy?: OutboundPolicy }): Worker {
   const { db, logger } = options;
   const abort = new AbortController();
+  // Every loop sleeps on this one signal: one listener per loop is expected, not a leak.
+  setMaxListeners(100, abort.signal);
   const transport = options.mail.HERALD_SMTP_URL ? mail.createSmtpTransport(options.mail.HERALD_SMTP_URL, options.mail.HERALD_MAIL_FROM) : null;
   if (!transport) logger.info('no HERALD_SMTP_URL: email stays in the outbox (herald outbox, GET /v1/admin/outbox)');
 
