@@ -55,6 +55,7 @@ export const UserSchema = Type.Object({
   role: Type.String(),
   locale: Type.String(),
   timezone: Nullable(Type.String()),
+  mobile: Nullable(Type.String({ description: 'Own mobile in E.164, where reminders go' })),
   status: Type.Union([Type.Literal('active'), Type.Literal('invited'), Type.Literal('disabled')]),
   created_at: Type.String({ format: 'date-time' }),
 });
@@ -95,6 +96,7 @@ export function userView(u: UserRow): Static<typeof UserSchema> {
     role: u.role,
     locale: u.locale,
     timezone: u.timezone,
+    mobile: u.mobile,
     status: u.disabled_at ? 'disabled' : u.password_hash ? 'active' : 'invited',
     created_at: u.created_at.toISOString(),
   };

@@ -113,8 +113,8 @@ describe('reading messages and credit', () => {
     const res = await t.app.inject({ method: 'POST', url: '/v1/messages/preview', headers, payload: { text: 'Prijs: 5€ — merci ✓', to: ['+32475400040', 'x'] } });
     const p = json(res);
     expect(p).toMatchObject({ encoding: 'ucs2', parts: 1, non_gsm_characters: ['—', '✓'], max_parts: 10, problem: null, price_per_part: 10, cost_per_recipient: 10 });
-    expect(p.recipients[0]).toMatchObject({ to: '+32475400040', country: 'BE', cost: 10, problem: null });
-    expect(p.recipients[1].problem).toContain('not a phone number');
+    expect(p.recipients[0]).toMatchObject({ to: '+32475400040', country: 'BE', cost: 10, problem: null, problem_code: null });
+    expect(p.recipients[1]).toMatchObject({ problem: expect.stringContaining('not a phone number'), problem_code: 'not_a_number' });
   });
 
   it('lists with filters and a cursor', async () => {

@@ -1,6 +1,7 @@
 import type { Executor } from '../../platform/db/index.js';
 import { invalid, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { parseNumber } from '../numbers/index.js';
 import { findAccount, findUser, insertAccount, updateAccount, updateUser, type AccountRow, type UserRow } from './accounts.repository.js';
 import type { Principal } from './principal.js';
 import { inviteUser } from './users.js';
@@ -43,7 +44,7 @@ export async function getProfile(db: Executor, principal: Principal): Promise<{ 
 export async function updateProfile(
   db: Executor,
   principal: Principal,
-  patch: { name?: string; locale?: string; timezone?: string | null },
+  patch: { name?: string; locale?: string; timezone?: string | null; mobile?: string | null },
 ): Promise<UserRow> {
   const { user } = await getProfile(db, principal);
   if (patch.timezone) checkTimezone(patch.timezone);
@@ -51,6 +52,7 @@ export async function updateProfile(
     ...(patch.name !== undefined && { name: patch.name.trim() }),
     ...(patch.locale !== undefined && { locale: patch.locale }),
     ...(patch.timezone !== undefined && { timezone: patch.timezone }),
+    ...(patch.mobile !== undefined && { mobile: patch.mobile === null || patch.mobile.trim() === '' ? null : ownMobile(patch.mobile) }),
   });
   return updated!;
 }
@@ -72,4 +74,16 @@ export async function createAccount(
     const { user, link } = await inviteUser(tx, account.id, { email: input.ownerEmail, name: input.ownerName, role: 'owner' }, publicUrl);
     return { account, owner: user, link };
   });
+}
+
+/**
+ * The user's own mobile, where their reminders go: in international format,
+ * as the help pages ask, since a person may travel with it.
+ */
+function ownMobile(typed: string): string {
+  const text = typed.trim();
+  if (!/^(\+|00)/.test(text)) throw invalid('mobile', `${text} is not in international format (start with + and the country code)`);
+  const parsed = parseNumber(text.startsWith('00') ? `+${text.slice(2)}` : text, { requireMobile: true });
+  if (!parsed.ok) throw invalid('mobile', `${text} ${parsed.reason}`);
+  return parsed.number.e164;
 }

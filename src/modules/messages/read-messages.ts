@@ -58,7 +58,7 @@ export interface Preview {
   /** Cost per recipient in minor units: the default price, or per given recipient. */
   price_per_part: number;
   cost_per_recipient: number;
-  recipients: { to: string; country: string | null; cost: number; problem: string | null }[];
+  recipients: { to: string; country: string | null; cost: number; problem: string | null; problem_code: string | null }[];
 }
 
 /** What a text will cost and why, before anything is sent; for the live counter of the SMS page. */
@@ -69,9 +69,9 @@ export async function previewMessage(db: Executor, accountId: string, input: { t
   const prices = await getSmsPriceList(db);
   const recipients = (input.to ?? []).map((to) => {
     const parsed = parseNumber(to, { defaultCountry: settings.defaultCountry, requireMobile: true, allowedCountries: settings.allowedCountries });
-    if (!parsed.ok) return { to, country: null, cost: 0, problem: `${to} ${parsed.reason}` };
+    if (!parsed.ok) return { to, country: null, cost: 0, problem: `${to} ${parsed.reason}`, problem_code: parsed.problem };
     const country = parsed.number.country ?? null;
-    return { to: parsed.number.e164, country, cost: Number(priceForCountry(prices, country)) * analysis.parts, problem: null };
+    return { to: parsed.number.e164, country, cost: Number(priceForCountry(prices, country)) * analysis.parts, problem: null, problem_code: null };
   });
   return {
     encoding: analysis.encoding,

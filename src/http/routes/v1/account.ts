@@ -49,9 +49,12 @@ export const accountRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => asyn
     config: { auth: { scope: 'account:read', sessionOnly: true } },
     schema: {
       tags: ['account'],
-      summary: 'Change your name, language or time zone',
+      summary: 'Change your name, language, time zone or own mobile number (international format)',
       body: Type.Object(
-        { name: Type.Optional(Name), locale: Type.Optional(Locale), timezone: Type.Optional(Nullable(Timezone)) },
+        {
+          name: Type.Optional(Name), locale: Type.Optional(Locale), timezone: Type.Optional(Nullable(Timezone)),
+          mobile: Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
+        },
         { additionalProperties: false, minProperties: 1 },
       ),
       response: { 200: UserSchema, ...errorResponses },

@@ -59,7 +59,10 @@ const PreviewSchema = Type.Object({
   problem: Nullable(Type.Object({ code: Type.String(), reason: Type.String() })),
   price_per_part: Type.Integer(),
   cost_per_recipient: Type.Integer(),
-  recipients: Type.Array(Type.Object({ to: Type.String(), country: Nullable(Type.String()), cost: Type.Integer(), problem: Nullable(Type.String()) })),
+  recipients: Type.Array(Type.Object({
+    to: Type.String(), country: Nullable(Type.String()), cost: Type.Integer(), problem: Nullable(Type.String()),
+    problem_code: Nullable(Type.String({ description: 'not_mobile, zero_before_country_code, unknown_country_code, …' })),
+  })),
 });
 
 const Origin = {
