@@ -6,6 +6,7 @@ import * as m0004 from './0004_messages.js';
 import * as m0005 from './0005_contacts.js';
 import * as m0006 from './0006_senders_inbox_webhooks.js';
 import * as m0007 from './0007_contact_numbers_cascade.js';
+import * as m0008 from './0008_sender_code_sends.js';
 
 /** Forward-only, in order. A released migration is never edited: add the next one. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_contacts': m0005,
   '0006_senders_inbox_webhooks': m0006,
   '0007_contact_numbers_cascade': m0007,
+  '0008_sender_code_sends': m0008,
 };

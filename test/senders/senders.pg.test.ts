@@ -99,6 +99,20 @@ describe('sender identities', () => {
     await expect(senders.verifyMobile(t.db, caller, second.senderId.id, second.code, expired)).rejects.toThrow(/expired/);
   });
 
+  it('caps the codes one user gets a day, even when a number is removed and added again', async () => {
+    const user = await createMember(t.app, b);
+    const caller = { accountId: b.accountId, userId: user.userId };
+    const start = new Date();
+    let at = start;
+    for (let i = 0; i < senders.MAX_CODES_PER_DAY; i++) {
+      const started = await senders.startMobileVerification(t.db, caller, '+32475300060', at);
+      if ((i + 1) % senders.MAX_CODES === 0) await senders.removeSenderId(t.db, { ...caller, canManageAccount: false }, started.senderId.id);
+      at = new Date(at.getTime() + 60_000);
+    }
+    await expect(senders.startMobileVerification(t.db, caller, '+32475300061', at)).rejects.toThrow(/last 24 hours/);
+    await expect(senders.startMobileVerification(t.db, caller, '+32475300061', new Date(start.getTime() + 86_400_000 + 1000))).resolves.toBeDefined();
+  });
+
   it('keeps one pool number per (account, recipient) and never pairs two accounts with the same number for one recipient', async () => {
     await refused(a.caller, 'POST', '/v1/messages', { to: ['+32475300020'], text: 'x', sender: 'pool' }, 'sender', /no pool numbers/);
     await ok(operator.caller, 'POST', '/v1/admin/sender-numbers', { number: '+32460000001', kind: 'pool' }, 201);

@@ -11,6 +11,8 @@ import * as repo from './senders.repository.js';
 export const CODE_TTL_MS = 10 * 60_000;
 export const MAX_CODE_ATTEMPTS = 5;
 export const MAX_CODES = 5;
+/** Codes one user may have sent in a day, to any of their numbers. */
+export const MAX_CODES_PER_DAY = 10;
 const MIN_CODE_INTERVAL_MS = 30_000;
 
 export interface SenderId {
@@ -66,6 +68,9 @@ export async function startMobileVerification(
     const issuedAt = row.code_expires_at ? row.code_expires_at.getTime() - CODE_TTL_MS : 0;
     if (now.getTime() - issuedAt < MIN_CODE_INTERVAL_MS) {
       throw new AppError('rate_limited', 'A code was sent less than 30 seconds ago', { field: 'number', retryAfterSeconds: 30 });
+    }
+    if (!(await repo.recordCodeSend(tx, caller.userId, now, new Date(now.getTime() - 86_400_000), MAX_CODES_PER_DAY))) {
+      throw new AppError('rate_limited', `${MAX_CODES_PER_DAY} codes were sent to your numbers in the last 24 hours; try again tomorrow`, { field: 'number' });
     }
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const expiresAt = new Date(now.getTime() + CODE_TTL_MS);

@@ -148,3 +148,14 @@ export async function deleteDefaultsNaming(db: Executor, sender: string, filter:
     ${filter.accountId ? sql`and account_id = ${filter.accountId}` : sql``}
     ${filter.exceptAccountId ? sql`and account_id <> ${filter.exceptAccountId}` : sql``}`.execute(db);
 }
+
+/** Counts the user's codes sent since `since` and, when under `max`, records one more; false when at the cap. */
+export async function recordCodeSend(db: Executor, userId: string, at: Date, since: Date, max: number): Promise<boolean> {
+  // Two requests of one user (for two numbers) must not both pass the count.
+  await sql`select pg_advisory_xact_lock(hashtext(${`sender-codes:${userId}`}))`.execute(db);
+  await sql`delete from sender_code_sends where user_id = ${userId} and sent_at < ${since}`.execute(db);
+  const r = await sql<{ n: number }>`select count(*)::int as n from sender_code_sends where user_id = ${userId}`.execute(db);
+  if ((r.rows[0]?.n ?? 0) >= max) return false;
+  await sql`insert into sender_code_sends (user_id, sent_at) values (${userId}, ${at})`.execute(db);
+  return true;
+}
