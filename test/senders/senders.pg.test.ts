@@ -84,16 +84,25 @@ describe('sender identities', () => {
     await refused(a.caller, 'POST', '/v1/messages', { to: ['+32475300003'], text: 'x', sender: '+32475300002' }, 'sender', /own verified mobile/);
   });
 
+  it('uses up no code when the code cannot be sent', async () => {
+    const broke = await createOwner(t.app, t.db, 'No credit');
+    const res = await call(broke.caller, 'POST', '/v1/senders/mobiles', { number: '+32475300070' });
+    expect(res.statusCode, res.body).toBe(402);
+    expect((await ok(broke.caller, 'GET', '/v1/senders')).data.filter((c: { kind: string }) => c.kind === 'mobile')).toEqual([]);
+    await fund(t, broke.accountId, 10_000n);
+    expect((await ok(broke.caller, 'POST', '/v1/senders/mobiles', { number: '+32475300070' }, 202)).number).toBe('+32475300070');
+  });
+
   it('ends a code after five wrong attempts or when it expires', async () => {
     const user = await createMember(t.app, b);
     const now = new Date();
     const caller = { accountId: b.accountId, userId: user.userId };
-    const first = await senders.startMobileVerification(t.db, caller, '+32475300010', now);
+    const first = await senders.startMobileVerification(t.db, caller, '+32475300010', { now });
     for (let i = 0; i < 5; i++) await expect(senders.verifyMobile(t.db, caller, first.senderId.id, first.code === '999999' ? '123456' : '999999', now)).rejects.toThrow(/wrong/);
     await expect(senders.verifyMobile(t.db, caller, first.senderId.id, first.code, now)).rejects.toThrow(/Too many wrong codes/);
-    await expect(senders.startMobileVerification(t.db, caller, '+32475300010', new Date(now.getTime() + 5_000))).rejects.toThrow(/less than 30 seconds/);
+    await expect(senders.startMobileVerification(t.db, caller, '+32475300010', { now: new Date(now.getTime() + 5_000) })).rejects.toThrow(/less than 30 seconds/);
     const later = new Date(now.getTime() + 60_000);
-    const second = await senders.startMobileVerification(t.db, caller, '+32475300010', later);
+    const second = await senders.startMobileVerification(t.db, caller, '+32475300010', { now: later });
     expect(second.senderId.id).toBe(first.senderId.id);
     const expired = new Date(later.getTime() + senders.CODE_TTL_MS + 1);
     await expect(senders.verifyMobile(t.db, caller, second.senderId.id, second.code, expired)).rejects.toThrow(/expired/);
@@ -105,12 +114,12 @@ describe('sender identities', () => {
     const start = new Date();
     let at = start;
     for (let i = 0; i < senders.MAX_CODES_PER_DAY; i++) {
-      const started = await senders.startMobileVerification(t.db, caller, '+32475300060', at);
+      const started = await senders.startMobileVerification(t.db, caller, '+32475300060', { now: at });
       if ((i + 1) % senders.MAX_CODES === 0) await senders.removeSenderId(t.db, { ...caller, canManageAccount: false }, started.senderId.id);
       at = new Date(at.getTime() + 60_000);
     }
-    await expect(senders.startMobileVerification(t.db, caller, '+32475300061', at)).rejects.toThrow(/last 24 hours/);
-    await expect(senders.startMobileVerification(t.db, caller, '+32475300061', new Date(start.getTime() + 86_400_000 + 1000))).resolves.toBeDefined();
+    await expect(senders.startMobileVerification(t.db, caller, '+32475300061', { now: at })).rejects.toThrow(/last 24 hours/);
+    await expect(senders.startMobileVerification(t.db, caller, '+32475300061', { now: new Date(start.getTime() + 86_400_000 + 1000) })).resolves.toBeDefined();
   });
 
   it('keeps one pool number per (account, recipient) and never pairs two accounts with the same number for one recipient', async () => {

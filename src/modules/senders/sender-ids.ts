@@ -42,15 +42,16 @@ const codeHash = (id: string, code: string) => sha256(`${id}:${code}`);
 
 /**
  * Registers the user's own mobile (or starts over for one not yet verified)
- * and makes a code for it. The caller sends the code by SMS; the number is
- * usable as a sender once the code comes back.
+ * and makes a code for it, which `deliver` sends; the number is usable as a
+ * sender once the code comes back.
  */
 export async function startMobileVerification(
   db: Executor,
   caller: { accountId: string; userId: string },
   number: string,
-  now = new Date(),
+  options: { now?: Date; deliver?: (to: string, code: string, expiresAt: Date) => Promise<void> } = {},
 ): Promise<{ senderId: SenderId; code: string; expiresAt: Date }> {
+  const now = options.now ?? new Date();
   const settings = await getSendingSettings(db, caller.accountId);
   const parsed = parseNumber(number, { defaultCountry: settings.defaultCountry, requireMobile: true });
   if (!parsed.ok) throw invalid('number', `${number} ${parsed.reason}`);
@@ -75,6 +76,9 @@ export async function startMobileVerification(
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const expiresAt = new Date(now.getTime() + CODE_TTL_MS);
     await repo.updateCode(tx, row.id, { hash: codeHash(row.id, code), expiresAt, countSent: true });
+    // Sent before this commits: a code that could not be sent (no credit, say)
+    // is rolled back with its count instead of using up an attempt.
+    await options.deliver?.(e164, code, expiresAt);
     return { senderId: senderIdView(row), code, expiresAt };
   });
 }

@@ -69,13 +69,13 @@ export const senderRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async
     },
   }, async (request, reply) => {
     const p = principalOf(request);
-    const started = await senders.startMobileVerification(deps.db, { accountId: p.accountId, userId: p.userId! }, request.body.number);
     const minutes = senders.CODE_TTL_MS / 60_000;
-    await deps.sendQueue.accept(callerOf(p), {
-      to: [started.senderId.value],
-      text: `Your Herald code is ${started.code}. It expires in ${minutes} minutes. If you did not ask for it, ignore this message.`,
-      sender: deps.defaultSender,
-    }, { defaultSender: deps.defaultSender });
+    const started = await senders.startMobileVerification(deps.db, { accountId: p.accountId, userId: p.userId! }, request.body.number, {
+      // An ordinary SMS from the installation's sender, charged like any other.
+      deliver: async (to, code) => void await deps.sendQueue.accept(callerOf(p), {
+        to: [to], text: `Your Herald code is ${code}. It expires in ${minutes} minutes. If you did not ask for it, ignore this message.`, sender: deps.defaultSender,
+      }, { defaultSender: deps.defaultSender }),
+    });
     return reply.status(202).send({ id: started.senderId.id, number: started.senderId.value, code_expires_at: started.expiresAt.toISOString() });
   });
 
