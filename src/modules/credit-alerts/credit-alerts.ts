@@ -1,7 +1,7 @@
 import type { Executor } from '../../platform/db/index.js';
 import { invalid } from '../../platform/errors.js';
 import { accountAdminEmails } from '../accounts/index.js';
-import { getBalances } from '../ledger/index.js';
+import { getBalances, getProvisionBalances } from '../ledger/index.js';
 import { enqueueEmail } from '../mail/index.js';
 import { emitEvents } from '../webhooks/index.js';
 import * as repo from './credit-alerts.repository.js';
@@ -55,10 +55,12 @@ export async function checkCreditAlerts(db: Executor, options: { now?: Date; bat
   for (;;) {
     const done = await db.transaction().execute(async (tx) => {
       const rows = await repo.lockAlerts(tx, after, options.batch ?? 100);
+      // Alerts are set only on accounts that own their wallet: one read covers the batch.
+      const balances = await getProvisionBalances(tx, rows.map((r) => r.account_id));
       for (const row of rows) {
         after = row.account_id;
         const threshold = BigInt(row.threshold_minor);
-        const available = BigInt((await getBalances(tx, row.account_id, { now })).provision.availableMinor);
+        const available = balances.get(row.account_id) ?? 0n;
         const below = available < threshold;
         if (below === row.below) continue;
         await repo.setBelow(tx, row.account_id, below, below ? now : null);

@@ -1,6 +1,6 @@
 import type { Executor } from '../../platform/db/index.js';
 import { notFound } from '../../platform/errors.js';
-import { findAccountChain, findWallet, readBalances, readSpending, type ChainRow } from './ledger.repository.js';
+import { findAccountChain, findWallet, readBalances, readSpending, readWalletBalances, type ChainRow } from './ledger.repository.js';
 import type { Balances } from './types.js';
 import { inTransaction, needsRoll, openWallet } from './wallet.js';
 
@@ -44,4 +44,10 @@ export async function getBalances(db: Executor, accountId: string, options: { no
     provision: { availableMinor: b.provision, heldMinor: b.held_provision },
     spending,
   };
+}
+
+/** Available bought credit of several wallets at once, by wallet account; for checks that watch many accounts. */
+export async function getProvisionBalances(db: Executor, walletAccountIds: string[]): Promise<Map<string, bigint>> {
+  const balances = await readWalletBalances(db, walletAccountIds);
+  return new Map([...balances].map(([id, b]) => [id, b.provision]));
 }

@@ -6,7 +6,7 @@ export { setPlan, type Plan } from './set-plan.js';
 export { hold, holdMany } from './hold-credit.js';
 export { settle, settleMany, releaseMany } from './settle-hold.js';
 export { refund, refundMany, type RefundOptions } from './refund-hold.js';
-export { getBalances } from './get-balances.js';
+export { getBalances, getProvisionBalances } from './get-balances.js';
 export { getUsage, type UsageQuery } from './get-usage.js';
 export { rollQuotaPeriods } from './roll-quota-periods.js';
 export { verifyLedger } from './verify-ledger.js';
