@@ -22,11 +22,11 @@ const STATUS: Record<ErrorCode, number> = {
 };
 
 export interface ErrorBody {
-  error: { code: string; message: string; field?: string; requestId: string };
+  error: { code: string; message: string; field?: string; reason?: string; requestId: string };
 }
 
-function body(request: FastifyRequest, code: string, message: string, field?: string): ErrorBody {
-  return { error: { code, message, ...(field !== undefined && { field }), requestId: String(request.id) } };
+function body(request: FastifyRequest, code: string, message: string, field?: string, reason?: string): ErrorBody {
+  return { error: { code, message, ...(field !== undefined && { field }), ...(reason !== undefined && { reason }), requestId: String(request.id) } };
 }
 
 // Errors of the driver that mean the database is out of reach, not a bug.
@@ -64,7 +64,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     const status = STATUS[error.code];
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     if (error.retryAfterSeconds) reply.header('retry-after', String(error.retryAfterSeconds));
-    return reply.status(status).send(body(request, error.code, status >= 500 ? 'Something went wrong on our side' : error.publicMessage, error.field));
+    return reply.status(status).send(body(request, error.code, status >= 500 ? 'Something went wrong on our side' : error.publicMessage, error.field, error.reason));
   }
   if (error.validation) {
     const { field, message } = describeValidation(error);

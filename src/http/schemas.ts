@@ -8,6 +8,7 @@ export const ErrorSchema = Type.Object(
       code: Type.String({ description: 'Stable, machine-readable' }),
       message: Type.String(),
       field: Type.Optional(Type.String({ description: 'The input at fault' })),
+      reason: Type.Optional(Type.String({ description: 'Why, as a stable code to translate: not_mobile, recipient_opted_out, …' })),
       requestId: Type.String(),
     }),
   },

@@ -30,6 +30,8 @@ export interface AppErrorOptions {
   cause?: unknown;
   /** For rate limits: when the caller may try again. */
   retryAfterSeconds?: number;
+  /** Why, as a stable code a client can translate (`not_mobile`, `recipient_opted_out`…). */
+  reason?: string;
 }
 
 export class AppError extends Error {
@@ -38,6 +40,7 @@ export class AppError extends Error {
   readonly publicMessage: string;
   readonly context: Record<string, unknown> | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly reason: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -47,11 +50,12 @@ export class AppError extends Error {
     this.publicMessage = options.publicMessage ?? message;
     this.context = options.context;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.reason = options.reason;
   }
 }
 
-export const invalid = (field: string, message: string): AppError =>
-  new AppError('invalid_request', message, { field });
+export const invalid = (field: string, message: string, reason?: string): AppError =>
+  new AppError('invalid_request', message, { field, ...(reason !== undefined && { reason }) });
 
 export const notFound = (what: string): AppError => new AppError('not_found', `${what} not found`);
 

@@ -1,5 +1,6 @@
-// What the end-to-end tests run against: a built Herald (`herald start`: API,
-// worker and the SMS centre simulator) on a database of its own, and Debian's
+// What the end-to-end tests run against: a built Herald (`herald start`: API
+// and worker) on a database of its own, bound to an SMS centre simulator that
+// runs in the test process so tests can send replies through it, and Debian's
 // Chromium driven by playwright-core.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { chromium, type Browser } from 'playwright-core';
+import { startSmscSimulator, type SmscSimulator } from '../../src/simulators/smsc/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CHROMIUM = process.env.HERALD_CHROMIUM ?? '/usr/bin/chromium';
@@ -51,6 +53,8 @@ function freePort(): Promise<number> {
 export interface Herald {
   url: string;
   setupLink: string;
+  /** The SMS centre Herald binds to: receipts come back on their own; `sendMo` is a reply from a handset. */
+  simulator: SmscSimulator;
   output(): string;
   stop(): Promise<void>;
 }
@@ -66,9 +70,12 @@ export async function startHerald(): Promise<Herald> {
     HERALD_HOST: '127.0.0.1',
     HERALD_PORT: String(port),
     HERALD_LOG_LEVEL: 'warn',
-    HERALD_SMSC_SIMULATOR: 'on',
+    // Else Herald would also start its own and route half the messages there.
+    HERALD_SMSC_SIMULATOR: 'off',
+    // Webhook receivers of the tests listen on this machine, which Herald otherwise refuses to call.
+    HERALD_OUTBOUND_ALLOW_HOSTS: '127.0.0.1',
   };
-  let cleanup: () => Promise<void>;
+  let removeDatabase: () => Promise<void>;
   const admin = process.env.TEST_DATABASE_URL;
   if (admin) {
     const name = `herald_e2e_${randomBytes(5).toString('hex')}`;
@@ -85,13 +92,24 @@ export async function startHerald(): Promise<Herald> {
     const url = new URL(admin);
     url.pathname = `/${name}`;
     env.DATABASE_URL = url.toString();
-    cleanup = () => sql(`drop database if exists ${name} with (force)`);
+    removeDatabase = () => sql(`drop database if exists ${name} with (force)`);
   } else {
     const dir = await mkdtemp(join(tmpdir(), 'herald-e2e-'));
     await chmod(dir, 0o755); // the postgres OS user must reach it when we are root
     env.HERALD_DATA_DIR = join(dir, 'data');
-    cleanup = () => rm(dir, { recursive: true, force: true });
+    removeDatabase = () => rm(dir, { recursive: true, force: true });
   }
+  // One bind: sendMo goes round robin over the bound sessions, and with one
+  // there is no doubt which session a reply arrives on.
+  const simulator = await startSmscSimulator({ port: 0, systemId: 'herald', password: 'pw' }).catch(async (error: unknown) => {
+    await removeDatabase();
+    throw error;
+  });
+  env.HERALD_SMPP_URL = `smpp://herald:pw@127.0.0.1:${simulator.port}?binds=1`;
+  const cleanup = async () => {
+    await simulator.close();
+    await removeDatabase();
+  };
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin/herald.js'), 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -106,7 +124,7 @@ export async function startHerald(): Promise<Herald> {
   const until = Date.now() + 120_000;
   for (;;) {
     const link = /(http:\/\/\S+\/setup#token=\S+)/.exec(out)?.[1];
-    if (link) return { url: `http://127.0.0.1:${port}`, setupLink: link, output: () => out, stop };
+    if (link) return { url: `http://127.0.0.1:${port}`, setupLink: link, simulator, output: () => out, stop };
     if (child.exitCode !== null || Date.now() > until) {
       await stop();
       throw new Error(`Herald did not print its setup link (exit ${child.exitCode}):\n${out}`);

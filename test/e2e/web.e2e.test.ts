@@ -1,11 +1,15 @@
 // The web app in a real browser against a real Herald: first-run setup and
 // sign-in, SMS to a typed number and to a list (delivered through the SMS
-// centre simulator), a refused number's reason, a CSV import, the quota graph
-// and Dutch. Each main page is saved under test-artifacts/.
-import { join } from 'node:path';
+// centre simulator), a refused number's reason, a CSV import, the quota graph,
+// replies in the Inbox (sent by the simulator as a handset would), sender
+// names, webhooks, the profile's own mobile and Dutch. Each main page is saved under
+// test-artifacts/.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, browserAvailable, ensureBuilt, launchBrowser, startHerald, type Herald } from './harness.js';
+import { moves, type Driver } from './driver.js';
+import { browserAvailable, ensureBuilt, launchBrowser, startHerald, type Herald } from './harness.js';
+import { replySteps } from './reply-steps.js';
+import { webhookSteps } from './webhook-steps.js';
 
 const OWNER = { email: 'owner@example.com', password: 'correct horse battery staple' };
 const run = browserAvailable() ? describe : describe.skip;
@@ -16,18 +20,14 @@ run('the web app', () => {
   let context: BrowserContext;
   let page: Page;
   const cspErrors: string[] = [];
-  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-  const go = async (path: string) => {
-    await page.goto(herald.url + path);
-    await page.locator('main h1').first().waitFor();
-  };
-
+  const driver = {} as Driver;
+  const { shot, go } = moves(driver);
   beforeAll(async () => {
     await ensureBuilt();
-    herald = await startHerald();
+    herald = driver.herald = await startHerald();
     browser = await launchBrowser();
     context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Brussels', viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
+    page = driver.page = await context.newPage();
     page.setDefaultTimeout(15_000);
     page.on('console', (m) => {
       if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
@@ -178,8 +178,11 @@ run('the web app', () => {
     await shot('settings-quotas');
   });
 
+  replySteps(driver);
+  webhookSteps(driver);
+
   it('shows the other pages', async () => {
-    for (const [path, name] of [['/inbox', 'inbox'], ['/settings/senders', 'settings-senders'], ['/settings/api-keys', 'settings-api-keys'], ['/settings/webhooks', 'settings-webhooks'], ['/settings/users', 'settings-users'], ['/settings/subaccounts', 'settings-subaccounts']] as const) {
+    for (const [path, name] of [['/settings/senders', 'settings-senders'], ['/settings/api-keys', 'settings-api-keys'], ['/settings/webhooks', 'settings-webhooks'], ['/settings/users', 'settings-users'], ['/settings/subaccounts', 'settings-subaccounts']] as const) {
       await go(path);
       await page.waitForLoadState('networkidle');
       await expect(page.locator('.error-note').count(), path).resolves.toBe(0);
@@ -215,6 +218,21 @@ run('the web app', () => {
     await page.locator('.recipients li', { hasText: '+32475123457' }).waitFor();
     await page.keyboard.press('Tab');
     await expect(page.evaluate<string>('document.activeElement.textContent')).resolves.toBe('Add');
+  });
+
+  it('keeps the own mobile in the profile, with the reason under the field when refused', async () => {
+    await go('/settings/profile');
+    const mobile = page.getByLabel('Your mobile number');
+    await mobile.fill('0475 12 34 56');
+    await page.getByRole('button', { name: 'Save', exact: true }).first().click();
+    await expect.poll(() => mobile.getAttribute('aria-invalid')).toBe('true');
+    await expect(page.locator('.field', { has: mobile }).locator('small.error').textContent()).resolves.toContain('international format');
+    await shot('settings-profile-refused');
+    await mobile.fill('+32 475 12 34 56');
+    await page.getByRole('button', { name: 'Save', exact: true }).first().click();
+    await page.getByText('Saved.').waitFor();
+    await go('/settings/profile');
+    await expect(page.getByLabel('Your mobile number').inputValue()).resolves.toBe('+32475123456');
   });
 
   it('switches to Dutch in the profile', async () => {

@@ -102,7 +102,7 @@ describe('opt-out keywords', () => {
     const alone = await t.app.inject({ method: 'POST', url: '/v1/messages', ...owner.caller, payload: { to: [optedOut], text: 'We miss you', sender: OUR_NUMBER } });
     // Nobody left to send to: the whole request is refused, naming the recipient.
     expect(alone.statusCode, alone.body).toBe(400);
-    expect(json(alone).error).toMatchObject({ field: 'to[0]', message: expect.stringMatching(/replied STOP/) });
+    expect(json(alone).error).toMatchObject({ field: 'to[0]', reason: 'recipient_opted_out', message: expect.stringMatching(/replied STOP/) });
     expect(await ledger.getBalances(t.db, owner.accountId)).toEqual(before);
 
     const mixed = await t.app.inject({ method: 'POST', url: '/v1/messages', ...owner.caller, payload: { to: [optedOut, nextNumber()], text: 'We miss you', sender: OUR_NUMBER } });

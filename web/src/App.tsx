@@ -7,7 +7,7 @@ import { setLanguage } from './i18n';
 import { ForgotPassword, ResetPassword, SignIn, Setup } from './pages/auth';
 import { Contacts } from './pages/contacts';
 import { Home } from './pages/home';
-import { Inbox } from './pages/inbox';
+import { INBOX_CHANGED, Inbox } from './pages/inbox';
 import { Lists } from './pages/lists';
 import { Sent } from './pages/sent';
 import { Settings } from './pages/settings';
@@ -131,6 +131,9 @@ function Shell({ children }: { children: ReactNode }) {
   useEffect(() => {
     setMenuOpen(false);
     get<{ unread: number }>('/v1/inbox/unread-count').then((r) => setUnread(r.unread), () => undefined);
+    const follow = (e: Event) => setUnread(Number((e as CustomEvent<number>).detail));
+    window.addEventListener(INBOX_CHANGED, follow);
+    return () => window.removeEventListener(INBOX_CHANGED, follow);
   }, [path, s?.acting.id]);
   if (!s) return null;
   return (

@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field: string | undefined,
+    /** Why, as a stable code (`not_mobile`, `recipient_opted_out`…) the UI can translate. */
+    readonly reason?: string,
   ) {
     super(message);
   }
@@ -57,8 +59,8 @@ export async function api<T>(method: string, path: string, body?: unknown, optio
     data = null;
   }
   if (!res.ok) {
-    const error = (data as { error?: { code?: string; message?: string; field?: string } } | null)?.error;
-    throw new ApiError(res.status, error?.code ?? 'http_' + res.status, error?.message ?? res.statusText, error?.field);
+    const error = (data as { error?: { code?: string; message?: string; field?: string; reason?: string } } | null)?.error;
+    throw new ApiError(res.status, error?.code ?? 'http_' + res.status, error?.message ?? res.statusText, error?.field, error?.reason);
   }
   return data as T;
 }

@@ -1,22 +1,28 @@
-// Reasons the API gives in English, turned into keys the locales translate.
+// The API's codes for refused numbers and failed messages, turned into keys the
+// locales translate; a code the UI does not know yet falls back to the server's
+// own (English) text, so nothing is ever hidden.
 
-/** parse-number.ts's reasons, as the preview writes them after the number. */
-const NUMBER_REASONS: Record<string, string> = {
-  'is not a phone number': 'not_a_number',
-  'has a zero before the country code': 'zero_before_country_code',
-  'is not in international format': 'unknown_country_code',
-  'is too short': 'too_short',
-  'is too long': 'too_long',
-  'is not a valid number': 'invalid',
-  'is not a mobile number': 'not_mobile',
-  'is a premium-rate or shared-cost number': 'premium_rate',
-  'is in a country this account may not send to': 'country_not_allowed',
-};
+/** parse-number.ts's problems: the preview's `problem_code`, and a send's `rejected[].code`. */
+const NUMBER_PROBLEMS = new Set(['not_a_number', 'zero_before_country_code', 'unknown_country_code', 'too_short', 'too_long', 'invalid', 'not_mobile', 'premium_rate', 'country_not_allowed']);
 
-/** The translation key of a refused number's reason, or null when it is one we do not know. */
-export function numberProblemKey(problem: string): string | null {
-  for (const [text, key] of Object.entries(NUMBER_REASONS)) if (problem.includes(text)) return `numberProblems.${key}`;
+/** What else a send refuses a recipient for (contacts.resolveRecipients, prepare-send.ts). */
+const REJECTIONS = new Set([
+  'duplicate', 'recipient_suppressed', 'recipient_opted_out', 'no_pool_number', 'contact_has_no_mobile', 'contact_has_no_number',
+  'contact_not_found', 'list_not_found', 'not_a_phone_number',
+]);
+
+/** The translation key of a refused recipient's code, or null when the UI does not know it. */
+export function refusalKey(code: string | null | undefined): string | null {
+  if (!code) return null;
+  if (NUMBER_PROBLEMS.has(code)) return `numberProblems.${code}`;
+  if (REJECTIONS.has(code)) return `rejections.${code}`;
   return null;
+}
+
+/** A refused recipient in the user's language, or the server's text for a code we do not know. */
+export function refusalText(t: (key: string) => string, code: string | null | undefined, serverText: string): string {
+  const key = refusalKey(code);
+  return key ? t(key) : serverText;
 }
 
 const KNOWN_FAILURES = ['validity', 'no_route', 'no_receipt', 'lease_expired', 'unencodable', 'generic_nack', 'stopped', 'queue-timeout'];

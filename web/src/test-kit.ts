@@ -1,4 +1,6 @@
 import { vi } from 'vitest';
+import type { SessionState } from './session';
+import type { User } from './types';
 
 type Handler = (url: string, init: RequestInit) => unknown;
 
@@ -24,3 +26,15 @@ export const preview = (over: Record<string, unknown> = {}) => ({
   encoding: 'gsm7', parts: 1, characters: 0, units: 0, units_per_part: 160, non_gsm_characters: [], max_parts: 10,
   problem: null, price_per_part: 5, cost_per_recipient: 5, recipients: [], ...over,
 });
+
+const USER = { id: 'usr_1', account_id: 'acct_1', email: 'olivia@example.com', name: 'Olivia', role: 'owner', locale: 'en', timezone: null, mobile: null, status: 'active', created_at: '' };
+const ACCOUNT = { id: 'acct_1', name: 'Acme', default_country: 'BE', timezone: 'Europe/Brussels', spending_limit: null, sms_max_parts: 10, allowed_countries: null, is_operator: false, created_at: '' };
+
+/** A signed-in owner with every scope, for pages that read the session. */
+export function sessionFor(user: Partial<User> = {}, scopes = ['account:read', 'account:write', 'messages:read', 'messages:write']): SessionState {
+  return {
+    session: { user: { ...USER, ...user }, account: ACCOUNT, csrf_token: 'csrf', scopes },
+    acting: ACCOUNT, subaccounts: [], switchAccount: () => undefined, refresh: async () => undefined, signOut: async () => undefined,
+    can: (scope) => scopes.includes(scope),
+  };
+}

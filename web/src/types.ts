@@ -1,5 +1,5 @@
 // The shapes the API answers with (see /openapi.json).
-export interface User { id: string; account_id: string; email: string; name: string; role: string; locale: string; timezone: string | null; status: string; created_at: string }
+export interface User { id: string; account_id: string; email: string; name: string; role: string; locale: string; timezone: string | null; mobile: string | null; status: string; created_at: string }
 export interface Account { id: string; name: string; default_country: string; timezone: string; spending_limit: number | null; sms_max_parts: number; allowed_countries: string[] | null; is_operator: boolean; created_at: string }
 export interface Session { user: User; account: Account; csrf_token: string; scopes: string[] }
 export interface Page<T> { data: T[]; next_cursor: string | null }
@@ -10,7 +10,7 @@ export interface Member { id: string; contact: { id: string; name: string; type:
 export interface Preview {
   encoding: string; parts: number; characters: number; units: number; units_per_part: number; non_gsm_characters: string[]; max_parts: number;
   problem: { code: string; reason: string } | null; price_per_part: number; cost_per_recipient: number;
-  recipients: { to: string; country: string | null; cost: number; problem: string | null }[];
+  recipients: { to: string; country: string | null; cost: number; problem: string | null; problem_code: string | null }[];
 }
 export interface SenderChoice { id: string | null; kind: 'pool' | 'dedicated' | 'mobile' | 'alphanumeric'; value: string; repliable: boolean; usable: boolean }
 export interface Senders { data: SenderChoice[]; default: { account: string | null; user: string | null; installation: string } }
@@ -39,3 +39,7 @@ export interface ApiKey { id: string; name: string; prefix: string; scopes: stri
 export interface SenderId { id: string; kind: 'mobile' | 'alphanumeric'; value: string; verified: boolean; created_at: string }
 export interface Webhook { id: string; url: string; description: string | null; events: string[]; enabled: boolean; disabled_reason: string | null; failing_since: string | null; created_at: string; updated_at: string }
 export interface Delivery { id: string; event_id: string; event_type: string; endpoint_id: string | null; url: string; status: 'pending' | 'succeeded' | 'failed'; attempts: number; next_attempt_at: string | null; last_error: string | null; created_at: string; finished_at: string | null }
+export interface Attempt { attempted_at: string; status_code: number | null; latency_ms: number; response_start: string | null; error: string | null }
+export interface DeliveryDetail extends Delivery { attempt_log: Attempt[] }
+export interface WebhookEvent { id: string; type: string; created_at: string; payload: { type: string; timestamp: string; data: Record<string, unknown> } }
+export interface CallbackSecret { secret: string; previous: { secret: string; expires_at: string }[] }

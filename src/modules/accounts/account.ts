@@ -82,8 +82,8 @@ export async function createAccount(
  */
 function ownMobile(typed: string): string {
   const text = typed.trim();
-  if (!/^(\+|00)/.test(text)) throw invalid('mobile', `${text} is not in international format (start with + and the country code)`);
+  if (!/^(\+|00)/.test(text)) throw invalid('mobile', `${text} is not in international format (start with + and the country code)`, 'unknown_country_code');
   const parsed = parseNumber(text.startsWith('00') ? `+${text.slice(2)}` : text, { requireMobile: true });
-  if (!parsed.ok) throw invalid('mobile', `${text} ${parsed.reason}`);
+  if (!parsed.ok) throw invalid('mobile', `${text} ${parsed.reason}`, parsed.problem);
   return parsed.number.e164;
 }

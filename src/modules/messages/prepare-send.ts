@@ -160,7 +160,7 @@ export async function prepareSend(
   }
   if (messages.length === 0) {
     const first = result.rejected[0];
-    throw invalid(first?.field ?? 'to', first ? first.reason : 'Give at least one recipient');
+    throw invalid(first?.field ?? 'to', first ? first.reason : 'Give at least one recipient', first?.code);
   }
   return {
     caller,

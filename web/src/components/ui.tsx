@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useId, useRef, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api';
+import { refusalKey } from '../reasons';
 import { takeNavigationFocus } from '../router';
 
 /** A labelled input; the hint and error are tied to it for screen readers. */
@@ -54,7 +55,9 @@ export function ErrorNote({ error }: { error: unknown }) {
 
 export function describeError(error: unknown, t: (key: string, options?: Record<string, unknown>) => string): string {
   if (error instanceof ApiError) {
-    const message = t(`errors.${error.code}`, { defaultValue: error.message });
+    // A refusal with a known reason reads in the user's language; the rest as the server put it.
+    const reasonKey = refusalKey(error.reason);
+    const message = reasonKey ? t(reasonKey) : t(`errors.${error.code}`, { defaultValue: error.message });
     return error.field ? t('errors.withField', { field: error.field, message }) : message;
   }
   return error instanceof Error ? error.message : String(error);

@@ -1,10 +1,15 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { del, get, patch, post, query } from '../api';
 import { ErrorNote, PageHeader, SelectField, Field, useLoad } from '../components/ui';
 import { useFormat } from '../format';
 import { Link } from '../router';
 import type { ForwardingRule, InboxItem, Page } from '../types';
+
+/** Carries the unread count this page saw (a CustomEvent's detail), so the badge in the menu agrees with it. */
+export const INBOX_CHANGED = 'herald:inbox-changed';
+/** Replies arrive by themselves; the page asks again this often while open. */
+const REFRESH_MS = 15_000;
 
 export function Inbox() {
   const { t } = useTranslation();
@@ -13,6 +18,14 @@ export function Inbox() {
   const [error, setError] = useState<unknown>(null);
   const inbox = useLoad((signal) => get<Page<InboxItem> & { unread_count: number }>(`/v1/inbox${query({ unread: onlyUnread ? true : undefined, limit: 100 })}`, signal), [onlyUnread]);
   const act = (fn: () => Promise<unknown>) => fn().then(inbox.reload, setError);
+  useEffect(() => {
+    const timer = setInterval(inbox.reload, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [inbox.reload]);
+  const unread = inbox.data?.unread_count;
+  useEffect(() => {
+    if (unread !== undefined) window.dispatchEvent(new CustomEvent(INBOX_CHANGED, { detail: unread }));
+  }, [unread]);
   return (
     <main id="main">
       <PageHeader title={t('inbox.title')} />

@@ -2,10 +2,11 @@ import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../components/ui';
 import { Link } from '../router';
 import { Credit, Quotas } from './settings/credit';
-import { ApiKeys, Webhooks } from './settings/developers';
+import { ApiKeys } from './settings/developers';
 import { Subaccounts, Users } from './settings/people';
 import { Profile } from './settings/profile';
 import { Senders } from './settings/senders';
+import { Webhooks } from './settings/webhooks';
 
 /** Settings sections, grouped as the help pages name them ("Account > Credit"). */
 export const SETTINGS_GROUPS = [

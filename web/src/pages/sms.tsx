@@ -6,16 +6,16 @@ import { RecipientList, RecipientSearch, recipientKey, toItem, type Recipient } 
 import { StatusChip } from '../components/status';
 import { ErrorNote, PageHeader, useLoad } from '../components/ui';
 import { FormatContext, useFormat, zonedToIso } from '../format';
-import { numberProblemKey } from '../reasons';
+import { refusalKey, refusalText } from '../reasons';
 import { Link, useLocation } from '../router';
 import type { Preview, SendResult, Senders } from '../types';
 
 /** Checks one typed number with the preview endpoint: its E.164 form, or the reason it is refused. */
-async function checkNumber(typed: string): Promise<{ ok: true; number: string } | { ok: false; reason: string }> {
+async function checkNumber(typed: string): Promise<{ ok: true; number: string } | { ok: false; code: string | null; reason: string }> {
   const p = await post<Preview>('/v1/messages/preview', { text: '', to: [typed] });
   const r = p.recipients[0];
-  if (!r) return { ok: false, reason: typed };
-  return r.problem ? { ok: false, reason: r.problem } : { ok: true, number: r.to };
+  if (!r) return { ok: false, code: null, reason: typed };
+  return r.problem ? { ok: false, code: r.problem_code, reason: r.problem } : { ok: true, number: r.to };
 }
 
 export function Sms() {
@@ -48,7 +48,7 @@ export function Sms() {
         add({ kind: 'number', number: checked.number });
         setMobile('');
       } else {
-        const key = numberProblemKey(checked.reason);
+        const key = refusalKey(checked.code);
         setRefusal(key ? t('sms.refused', { number: typed.trim(), reason: t(key) }) : checked.reason);
       }
     } catch (err) {
@@ -191,10 +191,6 @@ export function Sms() {
 function SendOutcome({ result, onAnother }: { result: SendResult; onAnother: () => void }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const rejection = (code: string, reason: string) => {
-    const key = numberProblemKey(reason);
-    return key ? t(key) : t(`rejections.${code}`, { defaultValue: reason });
-  };
   return (
     <main id="main">
       <PageHeader title={t('sms.resultTitle')} />
@@ -222,7 +218,7 @@ function SendOutcome({ result, onAnother }: { result: SendResult; onAnother: () 
           {result.rejected.map((r) => (
             <tr key={`${r.index}:${r.to}`} className="rejected">
               <td>{r.to}</td>
-              <td>{t('sms.rejected')}: {rejection(r.code, r.reason)}</td>
+              <td>{t('sms.rejected')}: {refusalText(t, r.code, r.reason)}</td>
             </tr>
           ))}
         </tbody>

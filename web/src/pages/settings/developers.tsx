@@ -1,14 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { del, get, patch, post } from '../../api';
-import { ErrorNote, Field, Status, useLoad } from '../../components/ui';
+import { del, get, post } from '../../api';
+import { ErrorNote, Field, useLoad } from '../../components/ui';
 import { useFormat } from '../../format';
-import type { ApiKey, Delivery, Page, Webhook } from '../../types';
+import type { ApiKey } from '../../types';
 
 const SCOPES = ['account:read', 'account:write', 'messages:read', 'messages:write', 'contacts:read', 'contacts:write', 'credit:read'];
-const EVENTS = ['message.submitted', 'message.delivered', 'message.failed', 'message.expired', 'inbound.received', 'credit.low'];
 
-function Secret({ label, secret }: { label: string; secret: string }) {
+/** A secret shown once, right after it was made. */
+export function Secret({ label, secret }: { label: string; secret: string }) {
   return (
     <div className="secret" role="status">
       <p>{label}</p>
@@ -77,100 +77,5 @@ export function ApiKeys() {
         <button className="primary">{t('keys.create')}</button>
       </form>
     </section>
-  );
-}
-
-export function Webhooks() {
-  const { t } = useTranslation();
-  const hooks = useLoad((signal) => get<{ data: Webhook[] }>('/v1/webhooks', signal), []);
-  const [secret, setSecret] = useState<string | null>(null);
-  const [log, setLog] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const act = (fn: () => Promise<unknown>) => {
-    setError(null);
-    fn().then(hooks.reload, setError);
-  };
-  const create = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const form = e.currentTarget;
-    const d = new FormData(form);
-    act(() => post<Webhook & { secret: string }>('/v1/webhooks', { url: d.get('url'), events: d.getAll('events'), description: String(d.get('description') || '') || null }).then((w) => {
-      setSecret(w.secret);
-      form.reset();
-    }));
-  };
-  return (
-    <section aria-labelledby="hooks-title">
-      <h2 id="hooks-title">{t('settings.webhooks')}</h2>
-      <ErrorNote error={hooks.error ?? error} />
-      {secret && <Secret label={t('webhooks.secretOnce')} secret={secret} />}
-      <ul className="plain">
-        {hooks.data?.data.map((w) => (
-          <li key={w.id} className="card">
-            <p><strong>{w.url}</strong> {w.description && <span className="hint">{w.description}</span>}</p>
-            <p>{w.events.join(', ')}</p>
-            {w.disabled_reason && <p className="error-note">{w.disabled_reason}</p>}
-            <p className="actions">
-              <label className="checkbox">
-                <input type="checkbox" checked={w.enabled} onChange={(e) => act(() => patch(`/v1/webhooks/${w.id}`, { enabled: e.target.checked }))} /> {t('common.enabled')}
-              </label>
-              <button onClick={() => setLog(log === w.id ? null : w.id)} aria-expanded={log === w.id}>{t('webhooks.log')}</button>
-              <button onClick={() => act(() => del(`/v1/webhooks/${w.id}`))}>{t('common.delete')}</button>
-            </p>
-            {log === w.id && <DeliveryLog id={w.id} />}
-          </li>
-        ))}
-        {hooks.data?.data.length === 0 && <li>{t('webhooks.none')}</li>}
-      </ul>
-      <form className="card" onSubmit={create}>
-        <h3>{t('webhooks.new')}</h3>
-        <Field label={t('webhooks.url')} name="url" type="url" placeholder="https://" required />
-        <Field label={t('webhooks.description')} name="description" />
-        <fieldset>
-          <legend>{t('webhooks.events')}</legend>
-          {EVENTS.map((ev) => (
-            <label key={ev} className="checkbox">
-              <input type="checkbox" name="events" value={ev} defaultChecked={ev.startsWith('message.')} /> {t(`events.${ev.replace('.', '_')}`)}
-            </label>
-          ))}
-        </fieldset>
-        <button className="primary">{t('webhooks.add')}</button>
-      </form>
-    </section>
-  );
-}
-
-function DeliveryLog({ id }: { id: string }) {
-  const { t } = useTranslation();
-  const f = useFormat();
-  const log = useLoad((signal) => get<Page<Delivery>>(`/v1/webhooks/${id}/deliveries?limit=50`, signal), [id]);
-  if (log.error) return <ErrorNote error={log.error} />;
-  if (!log.data) return null;
-  if (log.data.data.length === 0) return <Status>{t('webhooks.noDeliveries')}</Status>;
-  return (
-    <div className="table-wrap">
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">{t('webhooks.when')}</th>
-            <th scope="col">{t('webhooks.event')}</th>
-            <th scope="col">{t('webhooks.status')}</th>
-            <th scope="col">{t('webhooks.attempts')}</th>
-            <th scope="col">{t('webhooks.lastError')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {log.data.data.map((d) => (
-            <tr key={d.id}>
-              <td>{f.dateTime(d.created_at)}</td>
-              <td>{d.event_type}</td>
-              <td>{t(`webhooks.deliveryStatus.${d.status}`)}</td>
-              <td>{f.number(d.attempts)}</td>
-              <td>{d.last_error ?? '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
   );
 }

@@ -1,11 +1,12 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { get, patch, post } from '../../api';
-import { ErrorNote, Field, SelectField, Status, useLoad } from '../../components/ui';
+import { ApiError, patch, post } from '../../api';
+import { ErrorNote, Field, SelectField, Status } from '../../components/ui';
 import { setLanguage } from '../../i18n';
 import { Link } from '../../router';
+import { refusalText } from '../../reasons';
 import { useSession } from '../../session';
-import type { Senders, User } from '../../types';
+import type { User } from '../../types';
 
 const LANGUAGE_NAMES: Record<string, string> = { en: 'English', nl: 'Nederlands', de: 'Deutsch', fr: 'Français' };
 
@@ -16,15 +17,16 @@ export function Profile() {
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
   const zones = useMemo(() => (typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []), []);
-  const senders = useLoad((signal) => get<Senders>('/v1/senders', signal), []);
-  const mobiles = (senders.data?.data ?? []).filter((c) => c.kind === 'mobile');
+  // The API names the field at fault; the mobile's reason goes under it.
+  const mobileError = error instanceof ApiError && error.field === 'mobile' ? refusalText(t, error.reason, error.message) : null;
 
   const save = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const d = new FormData(e.currentTarget);
     setError(null);
     setDone(null);
-    patch<User>('/v1/me', { name: d.get('name'), locale: d.get('locale'), timezone: String(d.get('timezone') || '') || null }).then(async (user) => {
+    const body = { name: d.get('name'), locale: d.get('locale'), timezone: String(d.get('timezone') || '') || null, mobile: String(d.get('mobile') ?? '').trim() || null };
+    patch<User>('/v1/me', body).then(async (user) => {
       setLanguage(user.locale);
       await s.refresh();
       setDone(t('common.saved'));
@@ -43,7 +45,7 @@ export function Profile() {
   return (
     <section aria-labelledby="profile-title">
       <h2 id="profile-title">{t('settings.profile')}</h2>
-      <ErrorNote error={error} />
+      <ErrorNote error={mobileError ? null : error} />
       {done && <Status>{done}</Status>}
       <form className="card" onSubmit={save}>
         <Field label={t('setup.name')} name="name" defaultValue={u.name} required />
@@ -53,18 +55,12 @@ export function Profile() {
         </SelectField>
         <Field label={t('profile.timezone')} hint={t('profile.timezoneHint', { zone: s.acting.timezone })} name="timezone" list="zones" defaultValue={u.timezone ?? ''} />
         <datalist id="zones">{zones.map((z) => <option key={z} value={z} />)}</datalist>
+        <Field label={t('profile.mobile')} hint={`${t('profile.mobileHint')} ${t('profile.mobileUse')}`} error={mobileError} name="mobile" type="tel" inputMode="tel" autoComplete="tel" defaultValue={u.mobile ?? ''} />
+        <p className="hint">
+          {t('profile.mobileAsSender')} <Link to="/settings/senders">{t('settings.senders')}</Link>
+        </p>
         <button className="primary">{t('common.save')}</button>
       </form>
-      <div className="card">
-        <h3>{t('profile.mobile')}</h3>
-        {mobiles.length > 0 ? (
-          <ul className="plain">{mobiles.map((m) => <li key={m.value}>{m.value} — {m.usable ? t('senders.verified') : t('senders.unverified')}</li>)}</ul>
-        ) : (
-          <p>{t('profile.noMobile')}</p>
-        )}
-        <p className="hint">{t('profile.mobileHint')}</p>
-        <Link to="/settings/senders">{t('profile.manageMobile')}</Link>
-      </div>
       <form className="card" onSubmit={password}>
         <h3>{t('profile.changePassword')}</h3>
         <Field label={t('profile.currentPassword')} name="current" type="password" autoComplete="current-password" required />

@@ -1,0 +1,35 @@
+import { fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeApi } from '../test-kit';
+import { INBOX_CHANGED, Inbox } from './inbox';
+
+afterEach(() => vi.unstubAllGlobals());
+
+const reply = (read: boolean) => ({
+  id: 'inb_1', from: '+32475300001', to: '+3225550300', text: 'On my way', parts: 1, incomplete: false, opt_out: null, received_at: '2026-11-22T18:00:00Z',
+  read, read_at: read ? '2026-11-22T18:01:00Z' : null, reply_to: { id: 'msg_1', to: '+32475300001', text: 'Your table is ready', sent_at: '2026-11-22T17:00:00Z' },
+});
+
+describe('the Inbox', () => {
+  it('shows a reply with the message it answers, and tells the menu the new unread count once read', async () => {
+    let read = false;
+    fakeApi({
+      'GET /v1/inbox': () => ({ data: [reply(read)], next_cursor: null, unread_count: read ? 0 : 1 }),
+      'POST /v1/inbox/inb_1/read': () => {
+        read = true;
+        return reply(true);
+      },
+      'GET /v1/inbox/forwarding-rules': { data: [] },
+    });
+    const counts: number[] = [];
+    const listen = (e: Event) => counts.push((e as CustomEvent<number>).detail);
+    window.addEventListener(INBOX_CHANGED, listen);
+    render(<Inbox />);
+    expect((await screen.findByText('1 unread reply')).textContent).toBe('1 unread reply');
+    expect(screen.getByText('In reply to: Your table is ready')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Mark read' }));
+    await screen.findByText('0 unread replies');
+    expect(counts).toEqual([1, 0]);
+    window.removeEventListener(INBOX_CHANGED, listen);
+  });
+});

@@ -1,0 +1,49 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SessionContext } from '../../session';
+import { fakeApi, sessionFor } from '../../test-kit';
+import { Profile } from './profile';
+
+afterEach(() => vi.unstubAllGlobals());
+
+const refused = () => new Response(JSON.stringify({ error: { code: 'invalid_request', field: 'mobile', message: '0475 12 34 56 is not in international format', requestId: 'r' } }), { status: 400 });
+
+describe('the Profile page', () => {
+  it('edits the own mobile directly, with the API\'s reason under the field', async () => {
+    let answer: () => unknown = refused;
+    const calls = fakeApi({ 'PATCH /v1/me': () => answer() });
+    render(<SessionContext.Provider value={sessionFor({ mobile: '+32475000001' })}><Profile /></SessionContext.Provider>);
+    const mobile = screen.getByLabelText('Your mobile number') as HTMLInputElement;
+    expect(mobile.value).toBe('+32475000001');
+
+    fireEvent.change(mobile, { target: { value: '0475 12 34 56' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(mobile.getAttribute('aria-invalid')).toBe('true'));
+    const note = document.getElementById(mobile.getAttribute('aria-describedby')!)!;
+    expect(note.textContent).toBe('0475 12 34 56 is not in international format');
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(calls.at(-1)!.body).toMatchObject({ mobile: '0475 12 34 56' });
+
+    answer = () => ({ ...sessionFor().session.user, mobile: '+32475123456' });
+    fireEvent.change(mobile, { target: { value: '+32 475 12 34 56' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Saved.')).toBeTruthy();
+    expect(mobile.getAttribute('aria-invalid')).toBeNull();
+
+    fireEvent.change(mobile, { target: { value: '  ' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(calls.at(-1)!.body).toMatchObject({ mobile: null }));
+  });
+
+  it('shows a refusal the API gives a reason code for in the user\'s words', async () => {
+    fakeApi({ 'PATCH /v1/me': () => new Response(JSON.stringify({ error: { code: 'invalid_request', field: 'mobile', reason: 'not_mobile', message: '+3222222222 is not a mobile number', requestId: 'r' } }), { status: 400 }) });
+    render(<SessionContext.Provider value={sessionFor({ mobile: null })}><Profile /></SessionContext.Provider>);
+    const mobile = screen.getByLabelText('Your mobile number') as HTMLInputElement;
+    fireEvent.change(mobile, { target: { value: '+3222222222' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(mobile.getAttribute('aria-invalid')).toBe('true'));
+    const note = document.getElementById(mobile.getAttribute('aria-describedby')!)!;
+    expect(note.textContent).not.toBe('+3222222222 is not a mobile number');
+    expect(note.textContent).toMatch(/mobile/i);
+  });
+});
