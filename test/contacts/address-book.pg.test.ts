@@ -54,9 +54,11 @@ describe('contacts', () => {
       expect(json(res).error.message).toMatch(reason);
     }
     const email = await call(owner.caller, 'POST', '/v1/contacts', { name: 'X', emails: ['ok@example.org', 'Anna <a@b.c>'] });
-    expect(json(email).error).toMatchObject({ field: 'emails[1]', code: 'invalid_request' });
+    expect(json(email).error).toMatchObject({ field: 'emails[1]', code: 'invalid_request', reason: 'not_an_email' });
     const blank = await call(owner.caller, 'POST', '/v1/contacts', { name: '   ' });
-    expect(json(blank).error).toMatchObject({ field: 'name', message: 'The name is empty' });
+    expect(json(blank).error).toMatchObject({ field: 'name', message: 'The name is empty', reason: 'name_missing' });
+    const landline = await call(owner.caller, 'POST', '/v1/contacts', { name: 'X', phones: [{ type: 'mobile', number: '+32 2 555 12 12' }] });
+    expect(json(landline).error).toMatchObject({ field: 'phones[0].number', reason: 'not_mobile' });
   });
 
   it('keeps a personal contact to its user, and shows shared ones to everyone in the account', async () => {

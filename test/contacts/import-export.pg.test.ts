@@ -49,7 +49,7 @@ describe('CSV import', () => {
     expect(preview.options).toMatchObject({ encoding: 'windows-1252', delimiter: ';', has_header: true, mapping: ['first_name', 'last_name', 'mobile', 'email', 'tags'] });
     expect(preview.columns).toEqual(['Voornaam', 'Achternaam', 'GSM', 'E-mail', 'Labels']);
     expect(preview.rows[1]).toMatchObject({ line: 3, contact: { name: 'Zoë Dupré', phones: [{ type: 'mobile', number: '+32475300002' }], emails: ['zoe@example.org'] }, error: null });
-    expect(preview.rows.find((r: { line: number }) => r.line === 7)).toMatchObject({ contact: null, error: { field: 'phones[0].number', reason: expect.stringMatching(/zero before the country code/) } });
+    expect(preview.rows.find((r: { line: number }) => r.line === 7)).toMatchObject({ contact: null, error: { field: 'phones[0].number', code: 'zero_before_country_code', reason: expect.stringMatching(/zero before the country code/) } });
 
     const id = json(res).id;
     // A changed mapping shows at once in a new preview.
@@ -71,8 +71,8 @@ describe('CSV import', () => {
     expect(done).toMatchObject({ status: 'done', progress: 1, created: 2, merged: 2, failed: 2 });
     const errors = json(await call(owner.caller, 'GET', `/v1/contact-imports/${id}/errors`)).data;
     expect(errors).toEqual([
-      { line: 7, field: 'phones[0].number', reason: expect.stringMatching(/zero before the country code/) },
-      { line: 8, field: 'phones[0].number', reason: expect.stringMatching(/not a mobile number/) },
+      { line: 7, field: 'phones[0].number', code: 'zero_before_country_code', reason: expect.stringMatching(/zero before the country code/) },
+      { line: 8, field: 'phones[0].number', code: 'not_mobile', reason: expect.stringMatching(/not a mobile number/) },
     ]);
     const [existing] = await find(owner.caller, '475300001');
     expect(existing).toMatchObject({ name: 'Existing Person', emails: ['existing@example.org'], tags: ['old', 'new'] });
@@ -93,7 +93,7 @@ describe('CSV import', () => {
 
     const bytes = await importFile(owner.caller, badBytes, 'text/csv', { encoding: 'utf-8' });
     expect(bytes.done).toMatchObject({ status: 'done', created: 2, failed: 1 });
-    expect(bytes.errors).toEqual([{ line: 3, field: null, reason: expect.stringMatching(/not valid utf-8/i) }]);
+    expect(bytes.errors).toEqual([{ line: 3, field: null, code: 'unreadable', reason: expect.stringMatching(/not valid utf-8/i) }]);
 
     const huge = `Name,Mobile\nBefore,+32475310006\n"${'x'.repeat(10 * 1024 * 1024)}",+32475310007\n`;
     const big = await importFile(owner.caller, huge);
@@ -155,7 +155,7 @@ describe('vCard import and export', () => {
     const { upload: up, done, errors } = await importFile(owner.caller, vcf, 'text/vcard');
     expect(up.format).toBe('vcard');
     expect(done).toMatchObject({ status: 'done', created: 2, failed: 1 });
-    expect(errors).toEqual([{ line: 11, field: null, reason: expect.any(String) }]);
+    expect(errors).toEqual([{ line: 11, field: null, code: 'unreadable', reason: expect.any(String) }]);
     const [vera] = await find(owner.caller, 'Vera Vcard');
     expect(vera).toMatchObject({ organisation: 'Cards Inc.', phones: [{ type: 'mobile', number: '+32475340001' }, { type: 'fax', number: '+3225551213' }], emails: ['vera@example.org'], tags: ['vcard', 'friends'] });
 

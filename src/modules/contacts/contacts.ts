@@ -36,7 +36,7 @@ export function ownerFor(viewer: Viewer, book: AddressBook): string | null {
 async function checked(db: Executor, viewer: Viewer, input: ContactInput): Promise<NormalisedContact> {
   const { defaultCountry } = await getSendingSettings(db, viewer.accountId);
   const value = normaliseContact(input, defaultCountry);
-  if (isProblem(value)) throw invalid(value.field, value.reason);
+  if (isProblem(value)) throw invalid(value.field, value.reason, value.code);
   return value;
 }
 

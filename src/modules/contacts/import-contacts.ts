@@ -9,7 +9,7 @@ import type { CsvEncoding } from './formats/csv-read.js';
 import { firstRow, guessFormat, importRecords, once, sniffCsv, type ImportOptions } from './import-records.js';
 import {
   finishImportRow, findImportRow, insertChunk, insertImport, listImportErrorRows, listImportRows, queueImportRow, readChunk,
-  type ImportRow,
+  type ImportError, type ImportRow,
 } from './imports.repository.js';
 import { isProblem, normaliseContact } from './normalise-contact.js';
 import type { AddressBook } from './types.js';
@@ -44,7 +44,7 @@ export interface ImportPreview {
   options: ImportOptions;
   /** The header's names, or "Column 1"… without a header. */
   columns: string[];
-  rows: { line: number; contact: { name: string; organisation: string | null; phones: { type: string; number: string }[]; emails: string[]; tags: string[] } | null; error: { field: string | null; reason: string } | null }[];
+  rows: { line: number; contact: { name: string; organisation: string | null; phones: { type: string; number: string }[]; emails: string[]; tags: string[] } | null; error: { field: string | null; reason: string; code: string | null } | null }[];
 }
 
 const view = (r: ImportRow): ContactImport => ({
@@ -142,12 +142,12 @@ export async function previewImport(db: Executor, viewer: Viewer, id: string, gi
   for await (const r of importRecords(once(head), resolved.options)) {
     if (rows.length >= PREVIEW_ROWS) break;
     if (!('contact' in r)) {
-      rows.push({ line: r.line, contact: null, error: { field: r.field, reason: r.reason } });
+      rows.push({ line: r.line, contact: null, error: { field: r.field, reason: r.reason, code: r.code } });
       continue;
     }
     const c = normaliseContact(r.contact, defaultCountry);
     rows.push(isProblem(c)
-      ? { line: r.line, contact: null, error: { field: c.field, reason: c.reason } }
+      ? { line: r.line, contact: null, error: { field: c.field, reason: c.reason, code: c.code } }
       : { line: r.line, contact: { name: c.name, organisation: c.organisation, phones: c.phones, emails: c.emails, tags: c.tags }, error: null });
   }
   return { options: resolved.options, columns: resolved.columns, rows };
@@ -172,7 +172,7 @@ export async function cancelImport(db: Executor, viewer: Viewer, id: string): Pr
   return getImport(db, viewer, id);
 }
 
-export async function listImportErrors(db: Executor, viewer: Viewer, id: string, page: { cursor?: string; limit: number }): Promise<{ data: { line: number; field: string | null; reason: string }[]; nextCursor: string | null }> {
+export async function listImportErrors(db: Executor, viewer: Viewer, id: string, page: { cursor?: string; limit: number }): Promise<{ data: ImportError[]; nextCursor: string | null }> {
   await ownImport(db, viewer, id);
   const after = page.cursor === undefined ? 0 : Number(page.cursor);
   if (!Number.isInteger(after) || after < 0) throw invalid('cursor', 'is not a cursor this API gave');

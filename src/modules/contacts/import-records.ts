@@ -1,7 +1,7 @@
 import { readCsv, sniffCsv, type CsvEncoding } from './formats/csv-read.js';
 import { rowToContact, type ContactField } from './formats/csv-mapping.js';
 import { readVcards } from './formats/vcard.js';
-import type { ContactInput } from './types.js';
+import type { ContactInput, ContactProblemCode } from './types.js';
 
 /** How to read an uploaded file; CSV options are guessed from its first bytes until the user says otherwise. */
 export interface ImportOptions {
@@ -13,7 +13,7 @@ export interface ImportOptions {
   mapping: ContactField[];
 }
 
-export type ImportRecord = { line: number; contact: ContactInput } | { line: number; field: string | null; reason: string };
+export type ImportRecord = { line: number; contact: ContactInput } | { line: number; field: string | null; reason: string; code: ContactProblemCode };
 
 /**
  * The records of a file, one per row or card, in order; the header row of a
@@ -21,14 +21,14 @@ export type ImportRecord = { line: number; contact: ContactInput } | { line: num
  */
 export async function* importRecords(source: AsyncIterable<Buffer>, o: ImportOptions): AsyncGenerator<ImportRecord> {
   if (o.format === 'vcard') {
-    for await (const r of readVcards(source)) yield 'error' in r ? { line: r.line, field: null, reason: `This card ${r.error}` } : r;
+    for await (const r of readVcards(source)) yield 'error' in r ? { line: r.line, field: null, reason: `This card ${r.error}`, code: 'unreadable' } : r;
     return;
   }
   let first = true;
   for await (const r of readCsv(source, { encoding: o.encoding, delimiter: o.delimiter })) {
     if ('error' in r) {
       first = false;
-      yield { line: r.line, field: null, reason: `This row ${r.error}` };
+      yield { line: r.line, field: null, reason: `This row ${r.error}`, code: 'unreadable' };
       continue;
     }
     if (first && o.hasHeader) {
@@ -37,7 +37,7 @@ export async function* importRecords(source: AsyncIterable<Buffer>, o: ImportOpt
     }
     first = false;
     const row = rowToContact(r.cells, o.mapping);
-    yield row.ok ? { line: r.line, contact: row.contact } : { line: r.line, field: row.field, reason: row.reason };
+    yield row.ok ? { line: r.line, contact: row.contact } : { line: r.line, field: row.field, reason: row.reason, code: row.code };
   }
 }
 

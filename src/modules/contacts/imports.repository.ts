@@ -95,15 +95,23 @@ export async function relaxCommit(db: Executor): Promise<void> {
   await sql`set local synchronous_commit = off`.execute(db);
 }
 
-export async function insertImportErrors(db: Executor, id: string, errors: { line: number; field: string | null; reason: string }[]): Promise<void> {
+/** A refused row: where, which field, why in words, and why as a code. */
+export interface ImportError {
+  line: number;
+  field: string | null;
+  reason: string;
+  code: string | null;
+}
+
+export async function insertImportErrors(db: Executor, id: string, errors: ImportError[]): Promise<void> {
   if (errors.length === 0) return;
-  await sql`insert into contact_import_errors (import_id, line, field, reason)
-    select ${id}, * from unnest(${errors.map((e) => e.line)}::int[], ${errors.map((e) => e.field)}::text[], ${errors.map((e) => e.reason)}::text[])
+  await sql`insert into contact_import_errors (import_id, line, field, reason, code)
+    select ${id}, * from unnest(${errors.map((e) => e.line)}::int[], ${errors.map((e) => e.field)}::text[], ${errors.map((e) => e.reason)}::text[], ${errors.map((e) => e.code)}::text[])
     on conflict do nothing`.execute(db);
 }
 
-export async function listImportErrorRows(db: Executor, id: string, afterLine: number, limit: number): Promise<{ line: number; field: string | null; reason: string }[]> {
-  const r = await sql<{ line: number; field: string | null; reason: string }>`select line, field, reason from contact_import_errors
+export async function listImportErrorRows(db: Executor, id: string, afterLine: number, limit: number): Promise<ImportError[]> {
+  const r = await sql<ImportError>`select line, field, reason, code from contact_import_errors
     where import_id = ${id} and line > ${afterLine} order by line limit ${limit}`.execute(db);
   return r.rows;
 }

@@ -1,5 +1,5 @@
 import { countryCallingCode, parseNumber } from '../numbers/index.js';
-import { CONTACT_LIMITS, PHONE_TYPES, type ContactInput, type PhoneType } from './types.js';
+import { CONTACT_LIMITS, PHONE_TYPES, type ContactInput, type ContactProblemCode, type PhoneType } from './types.js';
 
 /** A contact checked and ready to store: numbers in E.164, search text built. */
 export interface NormalisedContact {
@@ -15,7 +15,7 @@ export interface NormalisedContact {
 }
 
 /** What is wrong, as a sentence that stands on its own, and where. */
-export type ContactProblem = { field: string; reason: string };
+export type ContactProblem = { field: string; reason: string; code: ContactProblemCode };
 
 const EMAIL = /^[^\s@<>(),;:"[\]\\\p{Cc}]+@[^\s@<>(),;:"[\]\\\p{Cc}]+\.[^\s@<>(),;:"[\]\\\p{Cc}]+$/u;
 
@@ -42,39 +42,39 @@ const clean = (s: string | null | undefined) => {
  */
 export function normaliseContact(input: ContactInput, defaultCountry: string): NormalisedContact | ContactProblem {
   const name = clean(input.name);
-  if (!name) return { field: 'name', reason: 'The name is empty' };
-  if (name.length > CONTACT_LIMITS.name) return { field: 'name', reason: `The name is longer than ${CONTACT_LIMITS.name} characters` };
+  if (!name) return { field: 'name', reason: 'The name is empty', code: 'name_missing' };
+  if (name.length > CONTACT_LIMITS.name) return { field: 'name', reason: `The name is longer than ${CONTACT_LIMITS.name} characters`, code: 'too_long' };
   const organisation = clean(input.organisation);
-  if (organisation && organisation.length > CONTACT_LIMITS.organisation) return { field: 'organisation', reason: `The organisation is longer than ${CONTACT_LIMITS.organisation} characters` };
+  if (organisation && organisation.length > CONTACT_LIMITS.organisation) return { field: 'organisation', reason: `The organisation is longer than ${CONTACT_LIMITS.organisation} characters`, code: 'too_long' };
   const notes = input.notes?.trim() ? input.notes.trim() : null;
-  if (notes && notes.length > CONTACT_LIMITS.notes) return { field: 'notes', reason: `The notes are longer than ${CONTACT_LIMITS.notes} characters` };
+  if (notes && notes.length > CONTACT_LIMITS.notes) return { field: 'notes', reason: `The notes are longer than ${CONTACT_LIMITS.notes} characters`, code: 'too_long' };
 
   const given = input.phones ?? [];
-  if (given.length > CONTACT_LIMITS.phones) return { field: 'phones', reason: `A contact has at most ${CONTACT_LIMITS.phones} numbers` };
+  if (given.length > CONTACT_LIMITS.phones) return { field: 'phones', reason: `A contact has at most ${CONTACT_LIMITS.phones} numbers`, code: 'too_many' };
   const phones: NormalisedContact['phones'] = [];
   for (const [i, phone] of given.entries()) {
-    if (!PHONE_TYPES.includes(phone.type)) return { field: `phones[${i}].type`, reason: `The number type must be one of ${PHONE_TYPES.join(', ')}` };
+    if (!PHONE_TYPES.includes(phone.type)) return { field: `phones[${i}].type`, reason: `The number type must be one of ${PHONE_TYPES.join(', ')}`, code: 'bad_phone_type' };
     const parsed = parseNumber(phone.number, { defaultCountry, requireMobile: phone.type === 'mobile' });
-    if (!parsed.ok) return { field: `phones[${i}].number`, reason: `${phone.number.trim()} ${parsed.reason}` };
+    if (!parsed.ok) return { field: `phones[${i}].number`, reason: `${phone.number.trim()} ${parsed.reason}`, code: parsed.problem };
     if (!phones.some((p) => p.type === phone.type && p.number === parsed.number.e164)) phones.push({ type: phone.type, number: parsed.number.e164 });
   }
 
   const emails: string[] = [];
   const givenEmails = input.emails ?? [];
-  if (givenEmails.length > CONTACT_LIMITS.emails) return { field: 'emails', reason: `A contact has at most ${CONTACT_LIMITS.emails} email addresses` };
+  if (givenEmails.length > CONTACT_LIMITS.emails) return { field: 'emails', reason: `A contact has at most ${CONTACT_LIMITS.emails} email addresses`, code: 'too_many' };
   for (const [i, raw] of givenEmails.entries()) {
     const email = raw.trim().toLowerCase();
-    if (!isEmailAddress(email)) return { field: `emails[${i}]`, reason: `${raw.trim().slice(0, 60)} is not an email address` };
+    if (!isEmailAddress(email)) return { field: `emails[${i}]`, reason: `${raw.trim().slice(0, 60)} is not an email address`, code: 'not_an_email' };
     if (!emails.includes(email)) emails.push(email);
   }
 
   const tags: string[] = [];
   const givenTags = input.tags ?? [];
-  if (givenTags.length > CONTACT_LIMITS.tags) return { field: 'tags', reason: `A contact has at most ${CONTACT_LIMITS.tags} tags` };
+  if (givenTags.length > CONTACT_LIMITS.tags) return { field: 'tags', reason: `A contact has at most ${CONTACT_LIMITS.tags} tags`, code: 'too_many' };
   for (const [i, raw] of givenTags.entries()) {
     const tag = clean(raw);
     if (!tag) continue;
-    if (tag.length > CONTACT_LIMITS.tag) return { field: `tags[${i}]`, reason: `A tag is at most ${CONTACT_LIMITS.tag} characters` };
+    if (tag.length > CONTACT_LIMITS.tag) return { field: `tags[${i}]`, reason: `A tag is at most ${CONTACT_LIMITS.tag} characters`, code: 'too_long' };
     if (!tags.includes(tag)) tags.push(tag);
   }
 

@@ -6,7 +6,7 @@ import { analyzeContacts, findContactsByNumbers, insertContacts, updateContactRo
 import type { ContactField } from './formats/csv-mapping.js';
 import type { CsvEncoding } from './formats/csv-read.js';
 import { importRecords, type ImportRecord } from './import-records.js';
-import { claimImportRow, finishImportRow, insertImportErrors, readChunk, relaxCommit, releaseImportRow, saveProgress, type ImportProgress, type ImportRow } from './imports.repository.js';
+import { claimImportRow, finishImportRow, insertImportErrors, readChunk, relaxCommit, releaseImportRow, saveProgress, type ImportError, type ImportProgress, type ImportRow } from './imports.repository.js';
 import { isProblem, mergeContact, normaliseContact, type NormalisedContact } from './normalise-contact.js';
 
 const LEASE_SECONDS = 60;
@@ -111,7 +111,7 @@ interface PreparedBatch {
   rows: number;
   bytes: number;
   good: NormalisedContact[];
-  errors: { line: number; field: string | null; reason: string }[];
+  errors: ImportError[];
 }
 
 function prepareBatch(batch: ImportRecord[], defaultCountry: string, bytes: number): PreparedBatch {
@@ -119,11 +119,11 @@ function prepareBatch(batch: ImportRecord[], defaultCountry: string, bytes: numb
   const good: NormalisedContact[] = [];
   for (const r of batch) {
     if (!('contact' in r)) {
-      errors.push({ line: r.line, field: r.field, reason: r.reason });
+      errors.push({ line: r.line, field: r.field, reason: r.reason, code: r.code });
       continue;
     }
     const c = normaliseContact(r.contact, defaultCountry);
-    if (isProblem(c)) errors.push({ line: r.line, field: c.field, reason: c.reason });
+    if (isProblem(c)) errors.push({ line: r.line, field: c.field, reason: c.reason, code: c.code });
     else good.push(c);
   }
   return { rows: batch.length, bytes, good, errors };

@@ -1,3 +1,5 @@
+import type { NumberProblem } from '../numbers/index.js';
+
 /** A number's kind, as the address book offers it in its pull-down. */
 export const PHONE_TYPES = ['mobile', 'fax', 'work', 'home', 'other'] as const;
 export type PhoneType = (typeof PHONE_TYPES)[number];
@@ -28,6 +30,13 @@ export interface Contact {
   createdAt: Date;
   updatedAt: Date;
 }
+
+/**
+ * Why a contact or an import row is refused, as a stable code clients
+ * translate; number problems use the numbers module's codes (`not_mobile`…).
+ */
+export const CONTACT_PROBLEM_CODES = ['name_missing', 'too_long', 'too_many', 'not_an_email', 'bad_phone_type', 'unreadable'] as const;
+export type ContactProblemCode = (typeof CONTACT_PROBLEM_CODES)[number] | NumberProblem;
 
 /** Limits that a form, the API and an import all enforce alike. */
 export const CONTACT_LIMITS = {

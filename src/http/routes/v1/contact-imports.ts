@@ -40,7 +40,7 @@ const PreviewSchema = Type.Object({
   rows: Type.Array(Type.Object({
     line: Type.Integer(),
     contact: Nullable(Type.Object({ name: Type.String(), organisation: Nullable(Type.String()), phones: Type.Array(Type.Object({ type: Type.String(), number: Type.String() })), emails: Type.Array(Type.String()), tags: Type.Array(Type.String()) })),
-    error: Nullable(Type.Object({ field: Nullable(Type.String()), reason: Type.String() })),
+    error: Nullable(Type.Object({ field: Nullable(Type.String()), reason: Type.String(), code: Nullable(Type.String({ description: 'Why, as a code: name_missing, not_mobile, …' })) })),
   })),
 });
 
@@ -121,7 +121,7 @@ export const contactImportRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox =
     schema: {
       tags: ['contacts'], summary: 'The refused rows, each with its line, field and reason', params: IdParams,
       querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }), cursor: Type.Optional(Type.String({ maxLength: 12 })) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ data: Type.Array(Type.Object({ line: Type.Integer(), field: Nullable(Type.String()), reason: Type.String() })), next_cursor: Nullable(Type.String()) }), ...errorResponses },
+      response: { 200: Type.Object({ data: Type.Array(Type.Object({ line: Type.Integer(), field: Nullable(Type.String()), reason: Type.String(), code: Nullable(Type.String()) })), next_cursor: Nullable(Type.String()) }), ...errorResponses },
     },
   }, async (request) => {
     const page = await contacts.listImportErrors(deps.db, viewerOf(principalOf(request)), request.params.id, { limit: request.query.limit, ...(request.query.cursor && { cursor: request.query.cursor }) });

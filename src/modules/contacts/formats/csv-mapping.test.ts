@@ -91,6 +91,7 @@ describe('rowToContact', () => {
       ok: false,
       field: 'name',
       reason: 'The row has no name (map a name, first name, last name or organisation column)',
+      code: 'name_missing',
     });
   });
 
@@ -110,7 +111,7 @@ describe('rowToContact', () => {
 
   it('enforces the contact limits, naming the field', () => {
     const long = (n: number) => 'x'.repeat(n + 1);
-    expect(rowToContact([long(CONTACT_LIMITS.name)], ['name'])).toMatchObject({ ok: false, field: 'name' });
+    expect(rowToContact([long(CONTACT_LIMITS.name)], ['name'])).toMatchObject({ ok: false, field: 'name', code: 'too_long' });
     expect(rowToContact(['Jan', long(CONTACT_LIMITS.organisation)], ['name', 'organisation'])).toMatchObject({
       ok: false,
       field: 'organisation',
@@ -121,6 +122,7 @@ describe('rowToContact', () => {
       ok: false,
       field: 'home',
       reason: `The row has more than ${CONTACT_LIMITS.phones} phone numbers`,
+      code: 'too_many',
     });
     const emails = Array.from({ length: CONTACT_LIMITS.emails + 1 }, (_, i) => `a${i}@x.nl`).join(' ');
     expect(rowToContact(['Jan', emails], ['name', 'email'])).toMatchObject({ ok: false, field: 'email' });

@@ -1,4 +1,4 @@
-import { CONTACT_LIMITS, type ContactInput, type PhoneType } from '../types.js';
+import { CONTACT_LIMITS, type ContactInput, type ContactProblemCode, type PhoneType } from '../types.js';
 import { restoreNeutralisedCell } from './csv-write.js';
 
 export const CONTACT_FIELDS = [
@@ -93,7 +93,7 @@ export function suggestMapping(headers: string[]): ContactField[] {
 
 export type RowResult =
   | { ok: true; contact: ContactInput }
-  | { ok: false; field: ContactField; reason: string };
+  | { ok: false; field: ContactField; reason: string; code: ContactProblemCode };
 
 /** Builds a contact from one CSV row; phone numbers stay as written, checked later. */
 export function rowToContact(cells: string[], mapping: ContactField[]): RowResult {
@@ -108,19 +108,19 @@ export function rowToContact(cells: string[], mapping: ContactField[]): RowResul
   const organisation = text('organisation');
   const name = text('name') || [text('first_name'), text('last_name')].filter(Boolean).join(' ') || organisation;
   const notes = text('notes', '\n');
-  if (name === '') return fail('name', 'The row has no name (map a name, first name, last name or organisation column)');
-  if (name.length > CONTACT_LIMITS.name) return fail('name', `The name is longer than ${CONTACT_LIMITS.name} characters`);
+  if (name === '') return fail('name', 'The row has no name (map a name, first name, last name or organisation column)', 'name_missing');
+  if (name.length > CONTACT_LIMITS.name) return fail('name', `The name is longer than ${CONTACT_LIMITS.name} characters`, 'too_long');
   if (organisation.length > CONTACT_LIMITS.organisation) {
-    return fail('organisation', `The organisation is longer than ${CONTACT_LIMITS.organisation} characters`);
+    return fail('organisation', `The organisation is longer than ${CONTACT_LIMITS.organisation} characters`, 'too_long');
   }
-  if (notes.length > CONTACT_LIMITS.notes) return fail('notes', `The notes are longer than ${CONTACT_LIMITS.notes} characters`);
+  if (notes.length > CONTACT_LIMITS.notes) return fail('notes', `The notes are longer than ${CONTACT_LIMITS.notes} characters`, 'too_long');
 
   const phones: { type: PhoneType; number: string }[] = [];
   for (const type of PHONE_FIELDS) {
     for (const number of (values.get(type) ?? []).flatMap(splitPhones)) {
       if (phones.some((p) => p.type === type && p.number === number)) continue;
       if (phones.length === CONTACT_LIMITS.phones) {
-        return fail(type, `The row has more than ${CONTACT_LIMITS.phones} phone numbers`);
+        return fail(type, `The row has more than ${CONTACT_LIMITS.phones} phone numbers`, 'too_many');
       }
       phones.push({ type, number });
     }
@@ -128,18 +128,18 @@ export function rowToContact(cells: string[], mapping: ContactField[]): RowResul
 
   const emails = unique((values.get('email') ?? []).flatMap((c) => c.split(/[;,\s]+/)).map((e) => e.toLowerCase()));
   if (emails.length > CONTACT_LIMITS.emails) {
-    return fail('email', `The row has more than ${CONTACT_LIMITS.emails} e-mail addresses`);
+    return fail('email', `The row has more than ${CONTACT_LIMITS.emails} e-mail addresses`, 'too_many');
   }
   if (emails.some((e) => e.length > CONTACT_LIMITS.email)) {
-    return fail('email', `An e-mail address is longer than ${CONTACT_LIMITS.email} characters`);
+    return fail('email', `An e-mail address is longer than ${CONTACT_LIMITS.email} characters`, 'too_long');
   }
 
   const tags = unique((values.get('tags') ?? []).flatMap((c) => c.split(/[,;|]/)));
   if (tags.length > CONTACT_LIMITS.tags) {
-    return fail('tags', `The row has more than ${CONTACT_LIMITS.tags} tags`);
+    return fail('tags', `The row has more than ${CONTACT_LIMITS.tags} tags`, 'too_many');
   }
   if (tags.some((t) => t.length > CONTACT_LIMITS.tag)) {
-    return fail('tags', `A tag is longer than ${CONTACT_LIMITS.tag} characters`);
+    return fail('tags', `A tag is longer than ${CONTACT_LIMITS.tag} characters`, 'too_long');
   }
 
   return {
@@ -160,6 +160,6 @@ function unique(items: string[]): string[] {
   return [...new Set(items.map((i) => i.trim()).filter((i) => i !== ''))];
 }
 
-function fail(field: ContactField, reason: string): RowResult {
-  return { ok: false, field, reason };
+function fail(field: ContactField, reason: string, code: ContactProblemCode): RowResult {
+  return { ok: false, field, reason, code };
 }
