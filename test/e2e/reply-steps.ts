@@ -34,7 +34,8 @@ export function replySteps(d: Driver): void {
     await expect(reply.textContent()).resolves.toContain('In reply to: Your table for two is ready at 8 pm.');
     await expect(reply.textContent()).resolves.toContain(CUSTOMER);
     const badge = d.page.locator('#nav').getByRole('link', { name: /Inbox/ }).locator('.badge');
-    await expect(badge.textContent()).resolves.toBe('1');
+    await expect(badge.locator('[aria-hidden="true"]').textContent()).resolves.toBe('1');
+    await expect(d.page.locator('#nav').getByRole('link', { name: 'Inbox (1 unread reply)' }).count()).resolves.toBe(1);
     await shot('inbox');
     await reply.getByRole('button', { name: 'Mark read' }).click();
     await d.page.getByTestId('unread-count').filter({ hasText: '0 unread replies' }).waitFor();
@@ -50,7 +51,8 @@ export function replySteps(d: Driver): void {
     await form.getByRole('button', { name: 'Add forwarding' }).click();
     const rule = d.page.locator('section[aria-labelledby="rules-title"] li', { hasText: 'front-desk@example.com' });
     await rule.waitFor();
-    await expect(rule.getByLabel('Enabled').isChecked()).resolves.toBe(true);
+    await expect(rule.getByRole('checkbox', { name: 'Forwarding to front-desk@example.com enabled' }).isChecked()).resolves.toBe(true);
+    await rule.getByRole('button', { name: 'Delete the forwarding to front-desk@example.com' }).waitFor();
     await shot('inbox-forwarding');
   });
 
@@ -73,7 +75,8 @@ export function replySteps(d: Driver): void {
     await d.page.getByLabel('Name (up to 11 letters or digits)').fill('AcmeShop');
     await d.page.getByRole('button', { name: 'Register name' }).click();
     await d.page.getByText('Name registered.').waitFor();
-    await d.page.getByRole('cell', { name: 'Name AcmeShop' }).waitFor();
+    await d.page.getByRole('cell', { name: 'Name AcmeShop', exact: true }).waitFor();
+    await d.page.getByRole('button', { name: 'Delete the sender Name AcmeShop' }).waitFor();
     await go('/sms');
     const sender = d.page.getByLabel('Sender');
     await sender.locator('option', { hasText: 'Name AcmeShop' }).waitFor({ state: 'attached' });

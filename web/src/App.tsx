@@ -2,7 +2,7 @@ import { useCallback, useContext, useEffect, useMemo, useState, type ReactNode }
 import { useTranslation } from 'react-i18next';
 import { ApiError, get, post, setActingAccount, setCsrfToken } from './api';
 import { describeError } from './components/ui';
-import { FormatContext } from './format';
+import { FormatContext, localeFor, useFormat } from './format';
 import { setLanguage } from './i18n';
 import { ForgotPassword, ResetPassword, SignIn, Setup } from './pages/auth';
 import { Contacts } from './pages/contacts';
@@ -101,7 +101,7 @@ export function App() {
       );
     return <SignIn onSession={onSession} />;
   }
-  const formats = { locale: boot.session.user.locale, timeZone: boot.session.user.timezone ?? boot.acting.timezone };
+  const formats = { locale: localeFor(boot.session.user.locale), timeZone: boot.session.user.timezone ?? boot.acting.timezone };
   return (
     <SessionContext.Provider value={state}>
       <FormatContext.Provider value={formats}>
@@ -126,6 +126,7 @@ function Shell({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   const { path } = useLocation();
   const s = useSessionOrNull();
+  const f = useFormat();
   const [unread, setUnread] = useState(0);
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => {
@@ -150,7 +151,7 @@ function Shell({ children }: { children: ReactNode }) {
               <li key={tool}>
                 <Link to={`/${tool}`} aria-current={path === `/${tool}` || path.startsWith(`/${tool}/`) ? 'page' : undefined}>
                   {t(`tools.${tool}.name`)}
-                  {tool === 'inbox' && unread > 0 && <span className="badge" aria-label={t('inbox.unreadCount', { count: unread })}>{unread}</span>}
+                  {tool === 'inbox' && unread > 0 && <span className="badge"><span aria-hidden="true">{f.number(unread)}</span><span className="sr-only"> ({t('inbox.unreadCount', { count: unread, n: f.number(unread) })})</span></span>}
                 </Link>
               </li>
             ))}

@@ -15,6 +15,9 @@ export class ApiError extends Error {
   }
 }
 
+/** The code of a request that never reached Herald (offline, DNS, connection refused). */
+export const NETWORK_ERROR = 'network';
+
 const state: { csrf: string | null; account: string | null } = { csrf: null, account: null };
 
 export function setCsrfToken(token: string | null): void {
@@ -49,7 +52,14 @@ export async function api<T>(method: string, path: string, body?: unknown, optio
     payload = JSON.stringify(body);
     headers['content-type'] = 'application/json';
   }
-  const res = await fetch(path, { method, headers, body: payload ?? null, credentials: 'same-origin', signal: options.signal ?? null });
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, body: payload ?? null, credentials: 'same-origin', signal: options.signal ?? null });
+  } catch (err) {
+    // A cancelled request stays a cancel; anything else means Herald was not reached at all.
+    if (options.signal?.aborted || (err as Error | null)?.name === 'AbortError') throw err;
+    throw new ApiError(0, NETWORK_ERROR, err instanceof Error ? err.message : String(err), undefined);
+  }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   let data: unknown = null;
@@ -60,7 +70,8 @@ export async function api<T>(method: string, path: string, body?: unknown, optio
   }
   if (!res.ok) {
     const error = (data as { error?: { code?: string; message?: string; field?: string; reason?: string } } | null)?.error;
-    throw new ApiError(res.status, error?.code ?? 'http_' + res.status, error?.message ?? res.statusText, error?.field, error?.reason);
+    // A body without an error object (a proxy's page, an empty 502) keeps only its status.
+    throw new ApiError(res.status, error?.code ?? `http_${res.status}`, error?.message ?? res.statusText, error?.field, error?.reason);
   }
   return data as T;
 }

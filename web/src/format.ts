@@ -14,6 +14,8 @@ export function formatters({ locale, timeZone }: Formats) {
   const month = new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone });
   const day = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone });
   const number = new Intl.NumberFormat(locale);
+  const dateIn = (timeZone: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone });
+  const monthIn = (timeZone: string) => new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone });
   const money = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   return {
     locale,
@@ -21,6 +23,9 @@ export function formatters({ locale, timeZone }: Formats) {
     date: (iso: string) => date.format(new Date(iso)),
     month: (iso: string) => month.format(new Date(iso)),
     day: (iso: string) => day.format(new Date(iso)),
+    /** A date as another zone's calendar has it (the account's, which its months and quota periods follow). */
+    dateIn: (iso: string, zone: string) => dateIn(zone).format(new Date(iso)),
+    monthIn: (iso: string, zone: string) => monthIn(zone).format(new Date(iso)),
     number: (n: number) => number.format(n),
     /** Credit is kept in minor units (cents). */
     money: (minor: number) => money.format(minor / 100),
@@ -39,4 +44,41 @@ export function zonedToIso(local: string, timeZone: string): string {
     .reduce<Record<string, string>>((acc, p) => ({ ...acc, [p.type]: p.value }), {});
   const shown = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
   return new Date(asUtc.getTime() - (shown - asUtc.getTime())).toISOString();
+}
+
+/**
+ * The locale to format with: the user's language, with the region the browser
+ * prefers for that language (en-GB, de-AT, nl-BE, fr-BE…), else the language alone.
+ */
+export function localeFor(language: string, preferred: readonly string[] = typeof navigator === 'undefined' ? [] : navigator.languages ?? [navigator.language]): string {
+  for (const tag of preferred) {
+    try {
+      const l = new Intl.Locale(tag);
+      if (l.language === language && l.region) return `${language}-${l.region}`;
+    } catch {
+      // Not a language tag: skip it.
+    }
+  }
+  return language;
+}
+
+/** The calendar date (YYYY-MM-DD) and month of an instant in `timeZone`. */
+function calendar(at: Date, timeZone: string): { year: number; month: number; day: number } {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(at);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return { year: get('year'), month: get('month'), day: get('day') };
+}
+
+const ymd = (d: Date) => d.toISOString().slice(0, 10);
+
+/** The start of the month `back` months before the one `now` is in, as `timeZone`'s calendar has it. */
+export function monthStart(now: Date, back: number, timeZone: string): string {
+  const { year, month } = calendar(now, timeZone);
+  return zonedToIso(`${ymd(new Date(Date.UTC(year, month - 1 - back, 1)))}T00:00`, timeZone);
+}
+
+/** The calendar day after `date` (YYYY-MM-DD): a day is not always 24 hours. */
+export function nextDay(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return ymd(new Date(Date.UTC(y, m - 1, d + 1)));
 }

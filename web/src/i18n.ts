@@ -20,12 +20,16 @@ void i18next.use(initReactI18next).init({
   returnNull: false,
 });
 
-if (typeof document !== 'undefined') document.documentElement.lang = initial;
+// The page's language follows the app's, whoever changes it (the profile, the session's locale).
+const followLanguage = (language: string) => {
+  if (typeof document !== 'undefined') document.documentElement.lang = language;
+};
+followLanguage(initial);
+i18next.on('languageChanged', followLanguage);
 
 export function setLanguage(language: string): void {
   if (!LANGUAGES.includes(language as Language)) return;
   localStorage.setItem('herald.language', language);
-  document.documentElement.lang = language;
   void i18next.changeLanguage(language);
 }
 

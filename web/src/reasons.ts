@@ -3,10 +3,13 @@
 // own (English) text, so nothing is ever hidden.
 
 /** parse-number.ts's problems: the preview's `problem_code`, and a send's `rejected[].code`. */
-const NUMBER_PROBLEMS = new Set(['not_a_number', 'zero_before_country_code', 'unknown_country_code', 'too_short', 'too_long', 'invalid', 'not_mobile', 'premium_rate', 'country_not_allowed']);
+export const NUMBER_PROBLEMS = new Set(['not_a_number', 'zero_before_country_code', 'unknown_country_code', 'too_short', 'too_long', 'invalid', 'not_mobile', 'premium_rate', 'country_not_allowed']);
+
+/** Why a contact or an import row is refused (src/modules/contacts/types.ts CONTACT_PROBLEM_CODES), besides the number problems. */
+export const CONTACT_PROBLEMS = ['name_missing', 'too_long', 'too_many', 'not_an_email', 'bad_phone_type', 'unreadable'] as const;
 
 /** What else a send refuses a recipient for (contacts.resolveRecipients, prepare-send.ts). */
-const REJECTIONS = new Set([
+export const REJECTIONS = new Set([
   'duplicate', 'recipient_suppressed', 'recipient_opted_out', 'no_pool_number', 'contact_has_no_mobile', 'contact_has_no_number',
   'contact_not_found', 'list_not_found', 'not_a_phone_number',
 ]);
@@ -25,7 +28,7 @@ export function refusalText(t: (key: string) => string, code: string | null | un
   return key ? t(key) : serverText;
 }
 
-const KNOWN_FAILURES = ['validity', 'no_route', 'no_receipt', 'lease_expired', 'unencodable', 'generic_nack', 'stopped', 'queue-timeout'];
+export const KNOWN_FAILURES = ['validity', 'no_route', 'no_receipt', 'lease_expired', 'unencodable', 'generic_nack', 'stopped', 'queue-timeout'];
 
 /** A message's error code in plain words: our own codes, or the SMS centre's. */
 export function failureKey(code: string | null): { key: string; code: string } | null {
@@ -36,3 +39,28 @@ export function failureKey(code: string | null): { key: string; code: string } |
 
 export const FINAL_STATUSES = new Set(['delivered', 'undelivered', 'failed', 'expired', 'unknown', 'cancelled']);
 export const STATUSES = ['scheduled', 'queued', 'submitted', 'delivered', 'undelivered', 'failed', 'expired', 'unknown', 'cancelled'] as const;
+
+/**
+ * An import row's problem in the user's language. A number's problems use the
+ * number codes (`too_long` there is the number's); the rest the contact codes.
+ */
+export function importProblemText(t: (key: string) => string, error: { code?: string | null; field: string | null; reason: string }): string {
+  const code = error.code;
+  if (!code) return error.reason;
+  const isNumber = /^phones\[\d+\]\.number$/.test(error.field ?? '');
+  if (NUMBER_PROBLEMS.has(code) && (isNumber || !(CONTACT_PROBLEMS as readonly string[]).includes(code))) return t(`numberProblems.${code}`);
+  if ((CONTACT_PROBLEMS as readonly string[]).includes(code)) return t(`contactProblems.${code}`);
+  return error.reason;
+}
+
+/** A line of a message's status history (read-messages.ts, cancel-message.ts, close-silent-parts.ts) in words; the server's text when unknown. */
+export function historyDetail(t: (key: string, options?: Record<string, unknown>) => string, detail: string): string {
+  if (detail === 'accepted') return t('sent.historyDetails.accepted');
+  if (detail === 'cancelled by the sender') return t('sent.historyDetails.cancelled');
+  if (detail === 'no receipt within the validity period') return t('failures.no_receipt');
+  const replied = /^the recipient replied (\S+)$/.exec(detail);
+  if (replied) return t('sent.historyDetails.replied', { word: replied[1] });
+  const code = /^code (\S+)$/.exec(detail);
+  const failure = code ? failureKey(code[1]!) : null;
+  return failure ? t(failure.key, { code: failure.code }) : detail;
+}

@@ -31,7 +31,9 @@ export interface Credit {
   spending: { limit: number | null; spent: number; month: string } | null;
 }
 export interface UsagePoint { start: string; quota_used: number; provision_used: number; quota_remaining: number | null; provision_remaining: number | null }
-export interface ImportPreview { options: { format: string; encoding: string; delimiter: string; has_header: boolean; mapping: string[] }; columns: string[]; rows: { line: number; contact: { name: string; organisation: string | null; phones: Phone[]; emails: string[]; tags: string[] } | null; error: { field: string | null; reason: string } | null }[] }
+export interface ImportPreview { options: { format: string; encoding: string; delimiter: string; has_header: boolean; mapping: string[] }; columns: string[]; rows: { line: number; contact: { name: string; organisation: string | null; phones: Phone[]; emails: string[]; tags: string[] } | null; error: RowProblem | null }[] }
+/** Why an import row is refused: `code` is stable (translated), `reason` the server's English. */
+export interface RowProblem { field: string | null; reason: string; code?: string | null }
 export interface ContactImport { id: string; address_book: string; format: string; status: string; bytes: number; progress: number; rows: number; created: number; merged: number; failed: number; error: string | null; created_at: string; finished_at: string | null }
 export interface InboxItem { id: string; from: string; to: string; text: string; parts: number; incomplete: boolean; opt_out: 'stop' | 'start' | null; received_at: string; read: boolean; read_at: string | null; reply_to: { id: string; to: string; text: string; sent_at: string } | null }
 export interface ForwardingRule { id: string; kind: 'email' | 'http'; target: string; enabled: boolean; created_at: string }

@@ -1,10 +1,18 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { patch, post } from '../api';
+import type { FieldLabels } from '../errors';
 import type { Contact, Phone } from '../types';
 import { ErrorNote, Field, SelectField, TextField } from './ui';
 
 export const PHONE_TYPES = ['mobile', 'work', 'home', 'fax', 'other'] as const;
+
+/** A contact's fields as the API names them (`phones[0].number`), by their labels on this form. */
+export const contactFields = (t: (key: string, options?: Record<string, unknown>) => string): FieldLabels => ({
+  name: t('contacts.name'), organisation: t('contacts.organisation'), notes: t('contacts.notes'), address_book: t('contacts.addressBook'),
+  phones: t('contacts.phones'), 'phones[].number': ([i = 0]) => t('contacts.phoneNumber', { n: i + 1 }), 'phones[].type': ([i = 0]) => t('contacts.phoneType', { n: i + 1 }),
+  emails: t('contacts.emails'), 'emails[]': t('contacts.emails'), tags: t('contacts.tags'), 'tags[]': t('contacts.tags'),
+});
 
 /** Create or edit a contact; each number has its type as a pull-down. */
 export function ContactForm({ contact, onSaved, onCancel }: { contact: Contact | null; onSaved: (c: Contact) => void; onCancel: () => void }) {
@@ -58,7 +66,7 @@ export function ContactForm({ contact, onSaved, onCancel }: { contact: Contact |
           <option value="shared">{t('contacts.book.shared')}</option>
         </SelectField>
       )}
-      <ErrorNote error={error} />
+      <ErrorNote error={error} fields={contactFields(t)} />
       <p className="actions">
         <button className="primary">{t('common.save')}</button>
         <button type="button" onClick={onCancel}>{t('common.cancel')}</button>

@@ -1,27 +1,40 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get, post } from '../api';
-import type { ContactImport, ImportPreview } from '../types';
+import { fieldLabel } from '../errors';
+import { useFormat } from '../format';
+import { importProblemText } from '../reasons';
+import type { ContactImport, ImportPreview, RowProblem } from '../types';
+import { contactFields } from './contact-form';
 import { ErrorNote, SelectField } from './ui';
+
+const FINISHED = ['done', 'failed', 'cancelled'];
 
 /** Upload a CSV or vCard, look at the preview (an error per row), then import. */
 export function ContactImporter({ onDone }: { onDone: () => void }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const [upload, setUpload] = useState<(ContactImport & { preview: ImportPreview }) | null>(null);
   const [running, setRunning] = useState<ContactImport | null>(null);
-  const [errors, setErrors] = useState<{ line: number; field: string | null; reason: string }[]>([]);
+  const [errors, setErrors] = useState<(RowProblem & { line: number })[]>([]);
+  // A row's problem: the field by its label (when it is one of a contact's), the reason by its code.
+  const problem = (p: RowProblem) => {
+    const field = fieldLabel(p.field, contactFields(t));
+    const reason = importProblemText(t, p);
+    return field ? t('import.rowError', { field, reason }) : reason;
+  };
   const [error, setError] = useState<unknown>(null);
 
   const send = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const f = new FormData(e.currentTarget);
-    const file = f.get('file');
-    if (!(file instanceof Blob) || file.size === 0) return;
+    const form = new FormData(e.currentTarget);
+    const file = (e.currentTarget.elements.namedItem('file') as HTMLInputElement | null)?.files?.[0];
+    if (!file || file.size === 0) return;
     setError(null);
-    const vcard = /\.vcf$|vcard/i.test((file as File).name ?? '') || file.type.includes('vcard');
+    const vcard = /\.vcf$|vcard/i.test(file.name) || file.type.includes('vcard');
     try {
       setUpload(
-        await post(`/v1/contact-imports?address_book=${f.get('address_book')}&format=${vcard ? 'vcard' : 'csv'}`, undefined, {
+        await post(`/v1/contact-imports?address_book=${form.get('address_book')}&format=${vcard ? 'vcard' : 'csv'}`, undefined, {
           raw: { body: file, contentType: vcard ? 'text/vcard' : 'text/csv' },
         }),
       );
@@ -40,7 +53,7 @@ export function ContactImporter({ onDone }: { onDone: () => void }) {
   };
 
   useEffect(() => {
-    if (!running || ['done', 'failed', 'cancelled'].includes(running.status)) {
+    if (!running || FINISHED.includes(running.status)) {
       if (running?.status === 'done') {
         onDone();
         if (running.failed > 0) get<{ data: typeof errors }>(`/v1/contact-imports/${running.id}/errors`).then((r) => setErrors(r.data), setError);
@@ -51,6 +64,7 @@ export function ContactImporter({ onDone }: { onDone: () => void }) {
     return () => clearTimeout(timer);
   }, [running]);
 
+  const counts = running ? t('import.counts', { rows: f.number(running.rows), created: f.number(running.created), merged: f.number(running.merged), failed: f.number(running.failed) }) : '';
   return (
     <section className="card" aria-labelledby="import-title">
       <h2 id="import-title">{t('import.title')}</h2>
@@ -84,10 +98,10 @@ export function ContactImporter({ onDone }: { onDone: () => void }) {
               <tbody>
                 {upload.preview.rows.map((r) => (
                   <tr key={r.line} className={r.error ? 'rejected' : ''}>
-                    <td>{r.line}</td>
+                    <td>{f.number(r.line)}</td>
                     <td>{r.contact?.name ?? '—'}</td>
                     <td>{r.contact?.phones.map((p) => `${t(`contacts.type.${p.type}`, { defaultValue: p.type })}: ${p.number}`).join(', ')}</td>
-                    <td>{r.error ? t('import.rowError', { field: r.error.field ?? '—', reason: r.error.reason }) : t('import.rowOk')}</td>
+                    <td>{r.error ? problem(r.error) : t('import.rowOk')}</td>
                   </tr>
                 ))}
               </tbody>
@@ -100,15 +114,19 @@ export function ContactImporter({ onDone }: { onDone: () => void }) {
         </>
       )}
       {running && (
-        <div role="status" data-testid="import-status">
+        <div data-testid="import-status">
           <progress max={1} value={running.progress} aria-label={t('import.progress')} />
-          <p>{t(`import.status.${running.status}`, { defaultValue: running.status })} — {t('import.counts', { rows: running.rows, created: running.created, merged: running.merged, failed: running.failed })}</p>
+          <p>{t(`import.status.${running.status}`, { defaultValue: running.status })} — {counts}</p>
+          {/* Said once per step (importing, done), not at every poll of the progress. */}
+          <p className="sr-only" role="status" data-testid="import-announce">
+            {t(`import.status.${running.status}`, { defaultValue: running.status })}{FINISHED.includes(running.status) ? ` — ${counts}` : ''}
+          </p>
           {errors.length > 0 && (
             <ul className="import-errors">
-              {errors.map((e) => <li key={e.line}>{t('import.lineError', { line: e.line, field: e.field ?? '—', reason: e.reason })}</li>)}
+              {errors.map((e) => <li key={e.line}>{t('import.lineError', { line: f.number(e.line), problem: problem(e) })}</li>)}
             </ul>
           )}
-          {['done', 'failed', 'cancelled'].includes(running.status) && <button onClick={() => { setUpload(null); setRunning(null); setErrors([]); }}>{t('import.another')}</button>}
+          {FINISHED.includes(running.status) && <button onClick={() => { setUpload(null); setRunning(null); setErrors([]); }}>{t('import.another')}</button>}
         </div>
       )}
     </section>

@@ -1,32 +1,50 @@
-import { Fragment } from 'react';
+import { Fragment, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../format';
 import type { Preview } from '../types';
+import { Announcer, useAnnouncement } from './ui';
+
+/** The price of the message for all its recipients; an estimate when some (contacts, lists) were not priced one by one. */
+export interface Cost { total: number; estimate: boolean }
 
 /** Characters, parts, encoding and cost of the message as typed; the characters that force Unicode marked. */
-export function MessageCounter({ text, preview, recipients }: { text: string; preview: Preview | null; recipients: number }) {
+export function MessageCounter({ text, preview, cost }: { text: string; preview: Preview | null; cost: Cost | null }) {
   const { t } = useTranslation();
   const f = useFormat();
-  if (!preview) return <p className="counter" aria-live="polite">{t('sms.counterEmpty')}</p>;
-  const unicode = preview.encoding.toLowerCase() !== 'gsm7' && preview.non_gsm_characters.length > 0;
+  const unicode = !!preview && preview.encoding.toLowerCase() !== 'gsm7' && preview.non_gsm_characters.length > 0;
+  const encoding = unicode ? t('sms.encodingUnicode') : t('sms.encodingGsm');
+  // Said (politely) only when the parts or the encoding change, not at every keystroke.
+  const [said, announce] = useAnnouncement();
+  const last = useRef<string | null>(null);
+  const shape = preview ? `${preview.parts}:${unicode}` : null;
+  useEffect(() => {
+    if (!preview || shape === null) return;
+    if (last.current !== null && last.current !== shape) announce(`${t('sms.parts', { count: preview.parts, n: f.number(preview.parts), max: f.number(preview.max_parts) })}, ${encoding}`);
+    last.current = shape;
+  }, [shape]);
+  if (!preview) return <p className="counter">{t('sms.counterEmpty')}</p>;
   return (
-    <div className="counter" aria-live="polite">
+    <div className="counter">
       <p>
-        <span data-testid="count-characters">{t('sms.characters', { count: preview.characters })}</span>
+        <span data-testid="count-characters">{t('sms.characters', { count: preview.characters, n: f.number(preview.characters) })}</span>
         {' · '}
-        <span data-testid="count-parts">{t('sms.parts', { count: preview.parts, max: preview.max_parts })}</span>
+        <span data-testid="count-parts">{t('sms.parts', { count: preview.parts, n: f.number(preview.parts), max: f.number(preview.max_parts) })}</span>
         {' · '}
-        <span data-testid="count-encoding">{unicode ? t('sms.encodingUnicode') : t('sms.encodingGsm')}</span>
+        <span data-testid="count-encoding">{encoding}</span>
         {' · '}
         <span data-testid="count-cost">
-          {t('sms.cost', { perRecipient: f.money(preview.cost_per_recipient), total: f.money(preview.cost_per_recipient * Math.max(recipients, 0)) })}
+          {cost
+            ? t(cost.estimate ? 'sms.costEstimate' : 'sms.costExact', { total: f.money(cost.total) })
+            : t('sms.costPerRecipient', { cost: f.money(preview.cost_per_recipient) })}
         </span>
       </p>
+      <Announcer message={said} testId="count-announcer" />
       {unicode && (
         <div className="unicode-note">
           <p>{t('sms.unicodeBecause', { chars: preview.non_gsm_characters.join(' ') })}</p>
-          <p className="highlighted" aria-label={t('sms.highlightedLabel')}>
-            <Highlighted text={text} marks={new Set(preview.non_gsm_characters)} />
+          <p className="highlighted">
+            <span className="sr-only">{t('sms.highlightedLabel')}: </span>
+            <span data-testid="highlighted"><Highlighted text={text} marks={new Set(preview.non_gsm_characters)} /></span>
           </p>
         </div>
       )}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get, query } from '../api';
+import { useFormat } from '../format';
 import type { Contact, ContactList, Page } from '../types';
 import { ErrorNote } from './ui';
 
@@ -16,6 +17,7 @@ export const toItem = (r: Recipient) => (r.kind === 'number' ? r.number : r.kind
 
 export function RecipientList({ items, onRemove }: { items: Recipient[]; onRemove: (r: Recipient) => void }) {
   const { t } = useTranslation();
+  const f = useFormat();
   if (items.length === 0) return <p className="hint">{t('sms.noRecipients')}</p>;
   return (
     <ul className="recipients" aria-label={t('sms.recipients')}>
@@ -24,7 +26,7 @@ export function RecipientList({ items, onRemove }: { items: Recipient[]; onRemov
           <span>
             {r.kind === 'number' && r.number}
             {r.kind === 'contact' && `${r.name} (${r.number})`}
-            {r.kind === 'list' && t('sms.listItem', { name: r.name, count: r.members })}
+            {r.kind === 'list' && t('sms.listItem', { name: r.name, count: r.members, n: f.number(r.members) })}
           </span>
           <button type="button" className="link" onClick={() => onRemove(r)} aria-label={t('sms.remove', { name: r.kind === 'number' ? r.number : r.name })}>
             ✕
@@ -38,6 +40,7 @@ export function RecipientList({ items, onRemove }: { items: Recipient[]; onRemov
 /** Search in the personal and shared address books for contacts and lists to add. */
 export function RecipientSearch({ onPick }: { onPick: (r: Recipient) => void }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const [q, setQ] = useState('');
   const [results, setResults] = useState<{ contacts: Contact[]; lists: ContactList[] } | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -72,8 +75,10 @@ export function RecipientSearch({ onPick }: { onPick: (r: Recipient) => void }) 
         <button type="button" onClick={() => void search()}>{t('sms.search')}</button>
       </div>
       <ErrorNote error={error} />
-      {results && (
-        <div className="search-results" aria-live="polite">
+      {/* In the page before the first results, so they are read when they come. */}
+      <div className="search-results" aria-live="polite">
+        {results && (
+          <>
           {results.contacts.length === 0 && results.lists.length === 0 && <p>{t('common.nothingFound')}</p>}
           {results.lists.length > 0 && (
             <>
@@ -82,7 +87,7 @@ export function RecipientSearch({ onPick }: { onPick: (r: Recipient) => void }) 
                 {results.lists.map((l) => (
                   <li key={l.id}>
                     <button type="button" onClick={() => onPick({ kind: 'list', id: l.id, name: l.name, members: l.members })}>
-                      {t('sms.addList', { name: l.name, count: l.members })}
+                      {t('sms.addList', { name: l.name, count: l.members, n: f.number(l.members) })}
                     </button>{' '}
                     <small>{book(l.address_book)}</small>
                   </li>
@@ -112,8 +117,9 @@ export function RecipientSearch({ onPick }: { onPick: (r: Recipient) => void }) 
               </ul>
             </>
           )}
-        </div>
-      )}
+          </>
+        )}
+      </div>
     </div>
   );
 }

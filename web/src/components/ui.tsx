@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useId, useRef, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../api';
-import { refusalKey } from '../reasons';
+import { describeError, type FieldLabels } from '../errors';
 import { takeNavigationFocus } from '../router';
+
+export { describeError };
 
 /** A labelled input; the hint and error are tied to it for screen readers. */
 export function Field({ label, hint, error, ...input }: InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: ReactNode; error?: string | null }) {
@@ -42,25 +43,15 @@ export function TextField({ label, ...area }: TextareaHTMLAttributes<HTMLTextAre
   );
 }
 
-/** An error from the API (with the field at fault) or any other error, said in the user's language when it has a code we know. */
-export function ErrorNote({ error }: { error: unknown }) {
+/** An error from the API or any other, said in the user's language; `fields` names the form's fields the API may point at. */
+export function ErrorNote({ error, fields }: { error: unknown; fields?: FieldLabels }) {
   const { t } = useTranslation();
   if (!error) return null;
   return (
     <p className="error-note" role="alert">
-      {describeError(error, t)}
+      {describeError(error, t, fields)}
     </p>
   );
-}
-
-export function describeError(error: unknown, t: (key: string, options?: Record<string, unknown>) => string): string {
-  if (error instanceof ApiError) {
-    // A refusal with a known reason reads in the user's language; the rest as the server put it.
-    const reasonKey = refusalKey(error.reason);
-    const message = reasonKey ? t(reasonKey) : t(`errors.${error.code}`, { defaultValue: error.message });
-    return error.field ? t('errors.withField', { field: error.field, message }) : message;
-  }
-  return error instanceof Error ? error.message : String(error);
 }
 
 export function Status({ children }: { children: ReactNode }) {
@@ -102,4 +93,27 @@ export function PageHeader({ title, children }: { title: string; children?: Reac
       {children}
     </header>
   );
+}
+
+/** Something to say to screen readers; `n` changes to say the same text again. */
+export interface Announcement { text: string; n: number }
+
+/**
+ * A live region that is in the page before anything is said in it (a region
+ * added together with its text is often not read). Each announcement is a new
+ * node, so the same words are said again when they come again.
+ */
+export function Announcer({ message, assertive = false, testId }: { message: Announcement | null; assertive?: boolean; testId?: string }) {
+  return (
+    <p className="sr-only" role={assertive ? 'alert' : 'status'} data-testid={testId}>
+      {message && <span key={message.n}>{message.text}</span>}
+    </p>
+  );
+}
+
+/** An Announcer's message and the way to say a new one. */
+export function useAnnouncement() {
+  const [message, setMessage] = useState<Announcement | null>(null);
+  const announce = useCallback((text: string | null) => setMessage((m) => (text === null ? null : { text, n: (m?.n ?? 0) + 1 })), []);
+  return [message, announce] as const;
 }

@@ -30,7 +30,7 @@ export function SignIn({ onSession }: { onSession: OnSession }) {
       <form onSubmit={submit}>
         <Field label={t('auth.email')} name="email" type="email" autoComplete="username" required />
         <Field label={t('auth.password')} name="password" type="password" autoComplete="current-password" required />
-        <ErrorNote error={error} />
+        <ErrorNote error={error} fields={{ email: t('auth.email'), password: t('auth.password') }} />
         <button className="primary" disabled={busy}>{t('auth.signIn')}</button>
       </form>
       <p>
@@ -63,7 +63,7 @@ export function ForgotPassword() {
         <form onSubmit={submit}>
           <p>{t('auth.forgotIntro')}</p>
           <Field label={t('auth.email')} name="email" type="email" autoComplete="email" required />
-          <ErrorNote error={error} />
+          <ErrorNote error={error} fields={{ email: t('auth.email') }} />
           <button className="primary">{t('auth.sendLink')}</button>
         </form>
       )}
@@ -98,7 +98,7 @@ export function ResetPassword({ onSession }: { onSession: OnSession }) {
       {email && <p>{t('auth.forAccount', { email })}</p>}
       <form onSubmit={submit}>
         <Field label={t('auth.newPassword')} hint={t('auth.passwordRule')} name="password" type="password" autoComplete="new-password" minLength={8} required />
-        <ErrorNote error={error} />
+        <ErrorNote error={error} fields={{ password: t('auth.newPassword') }} />
         <button className="primary" disabled={!token}>{t('auth.savePassword')}</button>
       </form>
     </main>
@@ -143,7 +143,7 @@ export function Setup({ onSession }: { onSession: OnSession }) {
         <Field label={t('auth.password')} hint={t('auth.passwordRule')} name="password" type="password" autoComplete="new-password" minLength={8} required />
         <Field label={t('setup.country')} hint={t('setup.countryHint')} name="default_country" defaultValue="BE" pattern="[A-Za-z]{2}" maxLength={2} required />
         <Field label={t('profile.timezone')} name="timezone" defaultValue={zone} required />
-        <ErrorNote error={error} />
+        <ErrorNote error={error} fields={{ account_name: t('setup.organisation'), name: t('setup.name'), email: t('auth.email'), password: t('auth.password'), default_country: t('setup.country'), timezone: t('profile.timezone') }} />
         <button className="primary" disabled={!token}>{t('setup.create')}</button>
       </form>
     </main>

@@ -23,7 +23,7 @@ describe('the Contacts page', () => {
   it('edits a number\'s type with a pull-down and shows the API\'s field and reason', async () => {
     const calls = fakeApi({
       'GET /v1/contacts': { data: [contact({ phones: [{ type: 'work', number: '+32475000001' }] })], next_cursor: null },
-      'PATCH /v1/contacts/ctc_1': () => new Response(JSON.stringify({ error: { code: 'invalid_request', message: 'is too short', field: 'phones[0].number' } }), { status: 400 }),
+      'PATCH /v1/contacts/ctc_1': () => new Response(JSON.stringify({ error: { code: 'invalid_request', message: '+32475000001 is too short', field: 'phones[0].number', reason: 'too_short' } }), { status: 400 }),
     });
     render(<Contacts />);
     fireEvent.click(await screen.findByRole('button', { name: 'Edit Alice' }));
@@ -31,7 +31,8 @@ describe('the Contacts page', () => {
     expect([...type.options].map((o) => o.value)).toEqual(['mobile', 'work', 'home', 'fax', 'other']);
     fireEvent.change(type, { target: { value: 'mobile' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
-    expect((await screen.findByRole('alert')).textContent).toBe('phones[0].number: is too short');
+    // The field by its label on the form, the reason by its code: no API path, no server English.
+    expect((await screen.findByRole('alert')).textContent).toBe('Number 1: the number is too short');
     expect(calls.find((c) => c.method === 'PATCH')!.body).toMatchObject({ phones: [{ type: 'mobile', number: '+32475000001' }] });
   });
 });

@@ -32,4 +32,17 @@ describe('the Inbox', () => {
     expect(counts).toEqual([1, 0]);
     window.removeEventListener(INBOX_CHANGED, listen);
   });
+
+  it('names each Delete and Enabled by what it acts on', async () => {
+    fakeApi({
+      'GET /v1/inbox': { data: [reply(true)], next_cursor: null, unread_count: 0 },
+      'GET /v1/inbox/forwarding-rules': { data: [{ id: 'fwd_1', kind: 'email', target: 'desk@example.com', enabled: true, created_at: '' }, { id: 'fwd_2', kind: 'http', target: 'https://hooks.example.com/in', enabled: false, created_at: '' }] },
+    });
+    render(<Inbox />);
+    expect(await screen.findByRole('button', { name: 'Delete the forwarding to desk@example.com' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Delete the forwarding to https://hooks.example.com/in' })).toBeTruthy();
+    expect((screen.getByRole('checkbox', { name: 'Forwarding to desk@example.com enabled' }) as HTMLInputElement).checked).toBe(true);
+    expect(screen.getByRole('button', { name: /^Delete the reply from \+32475300001 of / })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Delete' })).toBeNull();
+  });
 });

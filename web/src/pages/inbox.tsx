@@ -29,7 +29,7 @@ export function Inbox() {
   return (
     <main id="main">
       <PageHeader title={t('inbox.title')} />
-      <p role="status" data-testid="unread-count">{t('inbox.unreadCount', { count: inbox.data?.unread_count ?? 0 })}</p>
+      <p role="status" data-testid="unread-count">{t('inbox.unreadCount', { count: inbox.data?.unread_count ?? 0, n: f.number(inbox.data?.unread_count ?? 0) })}</p>
       <div className="field checkbox">
         <input id="only-unread" type="checkbox" checked={onlyUnread} onChange={(e) => setOnlyUnread(e.target.checked)} />
         <label htmlFor="only-unread">{t('inbox.onlyUnread')}</label>
@@ -49,7 +49,7 @@ export function Inbox() {
             <p className="actions">
               <Link to={`/sms?to=${encodeURIComponent(m.from)}`}>{t('inbox.reply')}</Link>
               <button onClick={() => void act(() => post(`/v1/inbox/${m.id}/${m.read ? 'unread' : 'read'}`))}>{m.read ? t('inbox.markUnread') : t('inbox.markRead')}</button>
-              <button onClick={() => void act(() => del(`/v1/inbox/${m.id}`))}>{t('common.delete')}</button>
+              <button onClick={() => void act(() => del(`/v1/inbox/${m.id}`))} aria-label={t('inbox.deleteReply', { from: m.from, time: f.dateTime(m.received_at) })}>{t('common.delete')}</button>
             </p>
           </li>
         ))}
@@ -82,10 +82,15 @@ function ForwardingRules() {
           <li key={r.id} className="row">
             <span>{t(`inbox.kind.${r.kind}`)}: {r.target}</span>
             <label className="checkbox">
-              <input type="checkbox" checked={r.enabled} onChange={(e) => void act(() => patch(`/v1/inbox/forwarding-rules/${r.id}`, { enabled: e.target.checked }))} />
+              <input
+                type="checkbox"
+                checked={r.enabled}
+                aria-label={t('inbox.ruleEnabled', { target: r.target })}
+                onChange={(e) => void act(() => patch(`/v1/inbox/forwarding-rules/${r.id}`, { enabled: e.target.checked }))}
+              />
               {t('common.enabled')}
             </label>
-            <button onClick={() => void act(() => del(`/v1/inbox/forwarding-rules/${r.id}`))}>{t('common.delete')}</button>
+            <button onClick={() => void act(() => del(`/v1/inbox/forwarding-rules/${r.id}`))} aria-label={t('inbox.deleteRule', { target: r.target })}>{t('common.delete')}</button>
           </li>
         ))}
       </ul>
@@ -95,7 +100,7 @@ function ForwardingRules() {
           <option value="http">{t('inbox.kind.http')}</option>
         </SelectField>
         <Field label={t('inbox.ruleTarget')} name="target" required />
-        <ErrorNote error={error ?? rules.error} />
+        <ErrorNote error={error ?? rules.error} fields={{ kind: t('inbox.ruleKind'), target: t('inbox.ruleTarget') }} />
         <button className="primary">{t('inbox.addRule')}</button>
       </form>
     </section>

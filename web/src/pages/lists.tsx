@@ -2,10 +2,12 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { del, get, patch, post, query } from '../api';
 import { ErrorNote, Field, PageHeader, SelectField, useLoad } from '../components/ui';
+import { useFormat } from '../format';
 import type { Contact, ContactList, Member, Page } from '../types';
 
 export function Lists() {
   const { t } = useTranslation();
+  const f = useFormat();
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
   const [open, setOpen] = useState<ContactList | null>(null);
@@ -53,13 +55,13 @@ export function Lists() {
         </div>
         <button>{t('contacts.searchButton')}</button>
       </form>
-      <ErrorNote error={lists.error ?? error} />
+      <ErrorNote error={lists.error ?? error} fields={{ name: t('lists.name'), description: t('lists.description'), address_book: t('contacts.addressBook') }} />
       <div className="split">
         <ul className="plain list-index">
           {lists.data?.data.map((l) => (
             <li key={l.id}>
               <button className={open?.id === l.id ? 'selected' : ''} aria-pressed={open?.id === l.id} onClick={() => setOpen(l)}>
-                {l.name} <small>{t('lists.members', { count: l.members })} · {t(`contacts.book.${l.address_book}`)}</small>
+                {l.name} <small>{t('lists.members', { count: l.members, n: f.number(l.members) })} · {t(`contacts.book.${l.address_book}`)}</small>
               </button>
             </li>
           ))}
@@ -76,6 +78,7 @@ function ListEditor({ list, onChanged, onDeleted }: { list: ContactList; onChang
   const members = useLoad((signal) => get<Page<Member>>(`/v1/lists/${list.id}/members?limit=200`, signal), [list.id]);
   const [error, setError] = useState<unknown>(null);
   const [found, setFound] = useState<Contact[]>([]);
+  const memberName = (m: Member) => (m.contact ? m.contact.name : m.list ? t('lists.nested', { name: m.list.name }) : m.number ?? m.email ?? '');
   const act = async (fn: () => Promise<unknown>) => {
     setError(null);
     try {
@@ -123,13 +126,13 @@ function ListEditor({ list, onChanged, onDeleted }: { list: ContactList; onChang
           <button type="button" onClick={remove}>{t('lists.delete')}</button>
         </p>
       </form>
-      <ErrorNote error={error ?? members.error} />
+      <ErrorNote error={error ?? members.error} fields={{ name: t('lists.name'), description: t('lists.description'), 'members[].number': t('lists.addNumber'), 'members[]': t('lists.addNumber') }} />
       <h3>{t('lists.memberTitle')}</h3>
       <ul className="plain" data-testid="list-members">
         {members.data?.data.map((m) => (
           <li key={m.id}>
-            {m.contact ? m.contact.name : m.list ? t('lists.nested', { name: m.list.name }) : m.number ?? m.email}{' '}
-            <button className="link" onClick={() => void act(() => del(`/v1/lists/${list.id}/members/${m.id}`))} aria-label={t('lists.removeMember')}>✕</button>
+            {memberName(m)}{' '}
+            <button className="link" onClick={() => void act(() => del(`/v1/lists/${list.id}/members/${m.id}`))} aria-label={t('lists.removeMember', { name: memberName(m) })}>✕</button>
           </li>
         ))}
         {members.data?.data.length === 0 && <li>{t('lists.empty')}</li>}

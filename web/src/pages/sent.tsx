@@ -3,8 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { del, get, query } from '../api';
 import { StatusChip } from '../components/status';
 import { ErrorNote, PageHeader, useLoad } from '../components/ui';
-import { FormatContext, useFormat, zonedToIso } from '../format';
-import { FINAL_STATUSES, STATUSES } from '../reasons';
+import { FormatContext, nextDay, useFormat, zonedToIso } from '../format';
+import { FINAL_STATUSES, STATUSES, historyDetail } from '../reasons';
 import { Link, navigate, useLocation } from '../router';
 import type { Message, MessageDetail, Page } from '../types';
 
@@ -37,9 +37,9 @@ function SentList() {
       get<Page<Message>>(
         `/v1/messages${query({
           status: filters.status, to: filters.to, batch_id: filters.batch_id, limit: 50, cursor,
-          // Days as the user's calendar has them, in their time zone.
+          // Days as the user's calendar has them, in their time zone; `until` is exclusive: the next day's start.
           from: filters.from ? zonedToIso(`${filters.from}T00:00`, timeZone) : '',
-          until: filters.until ? new Date(Date.parse(zonedToIso(`${filters.until}T00:00`, timeZone)) + 86_400_000 - 1).toISOString() : '',
+          until: filters.until ? zonedToIso(`${nextDay(filters.until)}T00:00`, timeZone) : '',
         })}`,
         signal,
       ),
@@ -149,7 +149,7 @@ function SentDetail({ id }: { id: string }) {
             {m.data.history.map((h, i) => (
               <li key={i}>
                 <time dateTime={h.at}>{f.dateTime(h.at)}</time> <StatusChip status={h.status} />
-                {h.detail && <span className="hint"> {h.detail}</span>}
+                {h.detail && <span className="hint"> {historyDetail(t, h.detail)}</span>}
               </li>
             ))}
           </ol>

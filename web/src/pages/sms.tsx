@@ -1,14 +1,19 @@
-import { useContext, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useContext, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { get, post } from '../api';
-import { MessageCounter } from '../components/counter';
+import { ApiError, get, post } from '../api';
+import { MessageCounter, type Cost } from '../components/counter';
 import { RecipientList, RecipientSearch, recipientKey, toItem, type Recipient } from '../components/recipients';
-import { StatusChip } from '../components/status';
-import { ErrorNote, PageHeader, useLoad } from '../components/ui';
+import { SendOutcome } from '../components/send-outcome';
+import { Announcer, ErrorNote, PageHeader, useAnnouncement, useLoad } from '../components/ui';
+import type { FieldLabels } from '../errors';
 import { FormatContext, useFormat, zonedToIso } from '../format';
-import { refusalKey, refusalText } from '../reasons';
-import { Link, useLocation } from '../router';
+import { refusalKey } from '../reasons';
+import { senderLabel, shouldSign, isInstallationNumber } from '../senders';
+import { useLocation } from '../router';
 import type { Preview, SendResult, Senders } from '../types';
+
+/** How long a send may take before the page gives up waiting (the key is kept, so trying again cannot send twice). */
+const SEND_TIMEOUT_MS = 60_000;
 
 /** Checks one typed number with the preview endpoint: its E.164 form, or the reason it is refused. */
 async function checkNumber(typed: string): Promise<{ ok: true; number: string } | { ok: false; code: string | null; reason: string }> {
@@ -18,6 +23,10 @@ async function checkNumber(typed: string): Promise<{ ok: true; number: string } 
   return r.problem ? { ok: false, code: r.problem_code, reason: r.problem } : { ok: true, number: r.to };
 }
 
+/** Whether a failed send may have gone through: then a retry must carry the same Idempotency-Key. */
+const outcomeUnknown = (err: unknown) =>
+  !(err instanceof ApiError) || err.status === 0 || err.status >= 500 || err.status === 408 || err.status === 429 || err.code === 'idempotency_in_flight';
+
 export function Sms() {
   const { t } = useTranslation();
   const f = useFormat();
@@ -26,6 +35,7 @@ export function Sms() {
   const [recipients, setRecipients] = useState<Recipient[]>([]);
   const [mobile, setMobile] = useState('');
   const [refusal, setRefusal] = useState<string | null>(null);
+  const [said, announce] = useAnnouncement();
   const [text, setText] = useState('');
   const [preview, setPreview] = useState<Preview | null>(null);
   const [sender, setSender] = useState<string>('');
@@ -37,19 +47,29 @@ export function Sms() {
   const senders = useLoad((signal) => get<Senders>('/v1/senders', signal), []);
   const prefilled = useRef(false);
 
+  // One Idempotency-Key per message as composed: kept while the same message is
+  // tried again after a failure, new once anything of it changes or it was sent.
+  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
+  const composition = JSON.stringify([recipients.map(recipientKey), text, sender, later ? sendAt : null]);
+  useEffect(() => setIdempotencyKey(crypto.randomUUID()), [composition]);
+
   const add = (r: Recipient) => setRecipients((list) => (list.some((x) => recipientKey(x) === recipientKey(r)) ? list : [...list, r]));
 
+  const refuse = (message: string | null) => {
+    setRefusal(message);
+    announce(message);
+  };
   const addTyped = async (typed: string) => {
-    setRefusal(null);
-    if (!typed.trim()) return;
+    if (!typed.trim()) return refuse(null);
     try {
       const checked = await checkNumber(typed.trim());
       if (checked.ok) {
+        refuse(null);
         add({ kind: 'number', number: checked.number });
         setMobile('');
       } else {
         const key = refusalKey(checked.code);
-        setRefusal(key ? t('sms.refused', { number: typed.trim(), reason: t(key) }) : checked.reason);
+        refuse(key ? t('sms.refused', { number: typed.trim(), reason: t(key) }) : checked.reason);
       }
     } catch (err) {
       setError(err);
@@ -65,17 +85,19 @@ export function Sms() {
     }
   }, []);
 
-  // The live count: asked again a moment after each keystroke.
+  // The live count and price: asked again a moment after each change. Typed
+  // numbers are priced one by one (their country); contacts and lists are not.
+  const numbers = useMemo(() => recipients.flatMap((r) => (r.kind === 'number' ? [r.number] : [])), [recipients]);
   useEffect(() => {
     const controller = new AbortController();
     const timer = setTimeout(() => {
-      post<Preview>('/v1/messages/preview', { text }, { signal: controller.signal }).then(setPreview, () => undefined);
+      post<Preview>('/v1/messages/preview', { text, ...(numbers.length > 0 && { to: numbers }) }, { signal: controller.signal }).then(setPreview, () => undefined);
     }, 200);
     return () => {
       clearTimeout(timer);
       controller.abort();
     };
-  }, [text]);
+  }, [text, numbers.join()]);
 
   useEffect(() => {
     const d = senders.data?.default;
@@ -85,6 +107,15 @@ export function Sms() {
   const choices = senders.data?.data ?? [];
   const chosen = choices.find((c) => c.value === sender) ?? (sender === 'pool' ? choices.find((c) => c.kind === 'pool') : undefined);
   const count = recipients.reduce((n, r) => n + (r.kind === 'list' ? r.members : 1), 0);
+  const cost = useMemo<Cost | null>(() => {
+    if (!preview || count === 0) return null;
+    // A preview still on its way for the numbers just added: priced as the others until it comes.
+    if (preview.recipients.length !== numbers.length) return { total: count * preview.cost_per_recipient, estimate: true };
+    const priced = preview.recipients.filter((r) => !r.problem);
+    const unpriced = count - numbers.length;
+    return { total: priced.reduce((sum, r) => sum + r.cost, 0) + unpriced * preview.cost_per_recipient, estimate: unpriced > 0 };
+  }, [preview, count, numbers.length]);
+  const sign = shouldSign(chosen, sender);
 
   const send = async (e: FormEvent) => {
     e.preventDefault();
@@ -97,16 +128,29 @@ export function Sms() {
         ...(sender && { sender }),
         ...(later && sendAt && { send_at: zonedToIso(sendAt, timeZone) }),
       };
-      // One key per click: a retried request is never sent twice.
-      setResult(await post<SendResult>('/v1/messages', body, { headers: { 'idempotency-key': crypto.randomUUID() } }));
+      setResult(await post<SendResult>('/v1/messages', body, { headers: { 'idempotency-key': idempotencyKey }, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) }));
+      setIdempotencyKey(crypto.randomUUID());
     } catch (err) {
       setError(err);
+      // Refused outright: nothing was sent, so the next try is a new request.
+      if (!outcomeUnknown(err)) setIdempotencyKey(crypto.randomUUID());
     } finally {
       setBusy(false);
     }
   };
 
-  if (result) return <SendOutcome result={result} onAnother={() => { setResult(null); setRecipients([]); setText(''); }} />;
+  const fields: FieldLabels = {
+    to: t('sms.to'),
+    'to[]': ([i = 0]) => {
+      const r = recipients[i];
+      return r ? (r.kind === 'number' ? r.number : r.name) : t('sms.to');
+    },
+    text: t('sms.message'),
+    sender: t('sms.sender'),
+    send_at: t('sms.later'),
+  };
+
+  if (result) return <SendOutcome result={result} recipients={recipients} onAnother={() => { setResult(null); setRecipients([]); setText(''); }} />;
 
   return (
     <main id="main">
@@ -122,7 +166,7 @@ export function Sms() {
               inputMode="tel"
               autoComplete="off"
               value={mobile}
-              placeholder="+32 475 12 34 56"
+              placeholder={t('sms.mobilePlaceholder')}
               aria-describedby="mobile-note"
               aria-invalid={refusal ? true : undefined}
               onChange={(e) => setMobile(e.target.value)}
@@ -135,9 +179,10 @@ export function Sms() {
             />
             <button type="button" onClick={() => void addTyped(mobile)}>{t('sms.add')}</button>
           </div>
-          <small id="mobile-note" className={refusal ? 'error' : 'hint'} role={refusal ? 'alert' : undefined}>
+          <small id="mobile-note" className={refusal ? 'error' : 'hint'} data-testid="mobile-note">
             {refusal ?? t('sms.mobileHint')}
           </small>
+          <Announcer message={said} assertive testId="refusal-announcer" />
           <RecipientList items={recipients} onRemove={(r) => setRecipients((list) => list.filter((x) => recipientKey(x) !== recipientKey(r)))} />
           <details>
             <summary>{t('sms.searchTitle')}</summary>
@@ -150,22 +195,26 @@ export function Sms() {
           <textarea id="text" rows={5} value={text} onChange={(e) => setText(e.target.value)} aria-describedby="counter" />
         </div>
         <div id="counter">
-          <MessageCounter text={text} preview={preview} recipients={count} />
+          <MessageCounter text={text} preview={preview} cost={cost} />
         </div>
 
         <div className="field">
           <label htmlFor="sender">{t('sms.sender')}</label>
-          <select id="sender" value={sender} onChange={(e) => setSender(e.target.value)}>
+          <select id="sender" value={sender} onChange={(e) => setSender(e.target.value)} aria-describedby={sign ? 'sign-hint' : undefined}>
             {choices.map((c) => (
               <option key={`${c.kind}:${c.value}`} value={c.value} disabled={!c.usable}>
-                {t(`senders.kind.${c.kind}`, { value: c.value })}
+                {senderLabel(t, c)}
                 {!c.repliable ? ` — ${t('senders.noReplies')}` : ''}
                 {!c.usable ? ` — ${t('senders.unverified')}` : ''}
               </option>
             ))}
             {sender && !choices.some((c) => c.value === sender) && <option value={sender}>{sender}</option>}
           </select>
-          {chosen?.kind === 'pool' && <small className="hint" data-testid="sign-hint">{t('sms.signHint')}</small>}
+          {sign && (
+            <small className="hint" id="sign-hint" data-testid="sign-hint">
+              {chosen?.kind === 'pool' ? t('sms.signHint') : t('sms.signHintInstallation', { value: chosen && isInstallationNumber(chosen) ? chosen.value : sender })}
+            </small>
+          )}
         </div>
 
         <div className="field checkbox">
@@ -178,55 +227,16 @@ export function Sms() {
             <input id="send-at" type="datetime-local" value={sendAt} onChange={(e) => setSendAt(e.target.value)} required />
           </div>
         )}
-        <ErrorNote error={error} />
+        <ErrorNote error={error} fields={fields} />
         <button className="primary" disabled={busy || recipients.length === 0 || !text.trim()}>
           {busy ? t('sms.sending') : t('sms.send')}
         </button>
-        {recipients.length > 0 && <p className="hint">{t('sms.about', { count, cost: f.money((preview?.cost_per_recipient ?? 0) * count) })}</p>}
+        {cost && (
+          <p className="hint" data-testid="send-total">
+            {t(cost.estimate ? 'sms.about' : 'sms.total', { count, n: f.number(count), cost: f.money(cost.total) })}
+          </p>
+        )}
       </form>
-    </main>
-  );
-}
-
-function SendOutcome({ result, onAnother }: { result: SendResult; onAnother: () => void }) {
-  const { t } = useTranslation();
-  const f = useFormat();
-  return (
-    <main id="main">
-      <PageHeader title={t('sms.resultTitle')} />
-      <p role="status">
-        {t('sms.resultSummary', { accepted: result.accepted.length, rejected: result.rejected.length })}{' '}
-        {t('sms.resultCost', { parts: result.cost.parts, quota: result.cost.quota_parts, provision: f.money(result.cost.provision) })}
-      </p>
-      <table className="table" data-testid="send-result">
-        <caption className="sr-only">{t('sms.resultTitle')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('sms.recipient')}</th>
-            <th scope="col">{t('sms.outcome')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {result.accepted.map((a) => (
-            <tr key={a.id}>
-              <td>{a.to}</td>
-              <td>
-                <Link to={`/sent?id=${a.id}`}><StatusChip status={a.status} /></Link>
-              </td>
-            </tr>
-          ))}
-          {result.rejected.map((r) => (
-            <tr key={`${r.index}:${r.to}`} className="rejected">
-              <td>{r.to}</td>
-              <td>{t('sms.rejected')}: {refusalText(t, r.code, r.reason)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <p className="actions">
-        <Link to={`/sent?batch=${result.batch_id}`}>{t('sms.followInSent')}</Link>
-        <button onClick={onAnother}>{t('sms.another')}</button>
-      </p>
     </main>
   );
 }

@@ -2,7 +2,7 @@ import { Suspense, lazy, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get, post, put, query } from '../../api';
 import { ErrorNote, Field, Status, useLoad } from '../../components/ui';
-import { useFormat } from '../../format';
+import { monthStart, useFormat } from '../../format';
 import { useSession } from '../../session';
 import type { Credit as CreditData, UsagePoint } from '../../types';
 
@@ -51,14 +51,15 @@ export function Credit() {
   return (
     <section aria-labelledby="credit-title">
       <h2 id="credit-title">{t('settings.credit')}</h2>
-      <ErrorNote error={credit.error ?? error} />
+      <ErrorNote error={credit.error ?? error} fields={{ amount: t('credit.amount'), monthly_quota: t('credit.monthly'), threshold: t('credit.alert') }} />
       {done && <Status>{done}</Status>}
       {c && (
+        // The period's end is exclusive (the next period's start): the last day shown is the day before, on the account's calendar.
         <dl className="facts" data-testid="balances">
           {c.quota && (
             <>
               <dt>{t('credit.quota')}</dt>
-              <dd>{t('credit.quotaValue', { remaining: f.number(c.quota.remaining), monthly: f.number(c.quota.monthly) })}{c.quota.period_end && ` — ${t('credit.until', { date: f.date(c.quota.period_end) })}`}</dd>
+              <dd>{t('credit.quotaValue', { remaining: f.number(c.quota.remaining), monthly: f.number(c.quota.monthly) })}{c.quota.period_end && ` — ${t('credit.until', { date: f.dateIn(new Date(Date.parse(c.quota.period_end) - 1).toISOString(), s.acting.timezone) })}`}</dd>
             </>
           )}
           {c.provision && (
@@ -102,13 +103,14 @@ export function Credit() {
 
 export function Quotas() {
   const { t } = useTranslation();
+  const f = useFormat();
+  // The server counts months as the account's calendar has them, so the graph does too.
+  const zone = useSession().acting.timezone;
   const [months, setMonths] = useState(6);
   const usage = useLoad((signal) => {
     const now = new Date();
-    const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (months - 1), 1));
-    const to = now;
-    return get<{ data: UsagePoint[] }>(`/v1/credit/usage${query({ from: from.toISOString(), to: to.toISOString(), interval: 'month' })}`, signal);
-  }, [months]);
+    return get<{ data: UsagePoint[] }>(`/v1/credit/usage${query({ from: monthStart(now, months - 1, zone), to: now.toISOString(), interval: 'month' })}`, signal);
+  }, [months, zone]);
   return (
     <section aria-labelledby="quotas-title">
       <h2 id="quotas-title">{t('settings.quotas')}</h2>
@@ -116,13 +118,13 @@ export function Quotas() {
       <div className="field">
         <label htmlFor="months">{t('credit.months')}</label>
         <select id="months" value={months} onChange={(e) => setMonths(Number(e.target.value))}>
-          {[3, 6, 12].map((m) => <option key={m} value={m}>{t('credit.lastMonths', { count: m })}</option>)}
+          {[3, 6, 12].map((m) => <option key={m} value={m}>{t('credit.lastMonths', { count: m, n: f.number(m) })}</option>)}
         </select>
       </div>
       <ErrorNote error={usage.error} />
       {usage.data && (
         <Suspense fallback={<p role="status">{t('common.loading')}</p>}>
-          <QuotaChart points={usage.data.data} />
+          <QuotaChart points={usage.data.data} timeZone={zone} />
         </Suspense>
       )}
     </section>

@@ -37,7 +37,7 @@ export function ApiKeys() {
   return (
     <section aria-labelledby="keys-title">
       <h2 id="keys-title">{t('settings.apiKeys')}</h2>
-      <ErrorNote error={keys.error ?? error} />
+      <ErrorNote error={keys.error ?? error} fields={{ name: t('keys.name'), scopes: t('keys.scopes'), 'scopes[]': t('keys.scopes') }} />
       {secret && <Secret label={t('keys.secretOnce')} secret={secret} />}
       <div className="table-wrap">
         <table className="table">
@@ -57,7 +57,7 @@ export function ApiKeys() {
                 <td><code>{k.prefix}…</code></td>
                 <td>{k.scopes.join(', ')}</td>
                 <td>{f.dateTime(k.last_used_at)}</td>
-                <td>{k.revoked_at ? t('keys.revoked') : <button onClick={() => void del(`/v1/api-keys/${k.id}`).then(keys.reload, setError)}>{t('keys.revoke')}</button>}</td>
+                <td>{k.revoked_at ? t('keys.revoked') : <button onClick={() => void del(`/v1/api-keys/${k.id}`).then(keys.reload, setError)} aria-label={t('keys.revokeNamed', { name: k.name })}>{t('keys.revoke')}</button>}</td>
               </tr>
             ))}
           </tbody>

@@ -31,7 +31,7 @@ export function Users() {
   return (
     <section aria-labelledby="users-title">
       <h2 id="users-title">{t('settings.users')}</h2>
-      <ErrorNote error={users.error ?? error} />
+      <ErrorNote error={users.error ?? error} fields={{ email: t('auth.email'), name: t('setup.name'), role: t('users.role') }} />
       {link && <Status>{t('users.invited')} <code>{link}</code></Status>}
       <div className="table-wrap">
         <table className="table">
@@ -62,8 +62,8 @@ export function Users() {
                 <td className="row-actions">
                   {admin && u.id !== s.session.user.id && (
                     <>
-                      <button onClick={() => act(() => patch(`/v1/users/${u.id}`, { disabled: u.status !== 'disabled' }))}>{u.status === 'disabled' ? t('users.enable') : t('users.disable')}</button>
-                      <button onClick={() => confirm(t('users.confirmRemove', { name: u.name })) && act(() => del(`/v1/users/${u.id}`))}>{t('common.delete')}</button>
+                      <button onClick={() => act(() => patch(`/v1/users/${u.id}`, { disabled: u.status !== 'disabled' }))} aria-label={t(u.status === 'disabled' ? 'users.enableNamed' : 'users.disableNamed', { name: u.name })}>{u.status === 'disabled' ? t('users.enable') : t('users.disable')}</button>
+                      <button onClick={() => confirm(t('users.confirmRemove', { name: u.name })) && act(() => del(`/v1/users/${u.id}`))} aria-label={t('users.deleteNamed', { name: u.name })}>{t('common.delete')}</button>
                     </>
                   )}
                 </td>
@@ -117,7 +117,7 @@ export function Subaccounts() {
     <section aria-labelledby="subs-title">
       <h2 id="subs-title">{t('settings.subaccounts')}</h2>
       <p className="hint">{t('subaccounts.intro')}</p>
-      <ErrorNote error={subs.error ?? error} />
+      <ErrorNote error={subs.error ?? error} fields={{ name: t('subaccounts.name'), spending_limit: t('subaccounts.limit'), 'owner.email': t('subaccounts.ownerEmail'), 'owner.name': t('subaccounts.ownerName') }} />
       {link && <Status>{t('users.invited')} <code>{link}</code></Status>}
       <ul className="plain">
         {subs.data?.data.map((a) => (

@@ -6,7 +6,7 @@ import { Profile } from './profile';
 
 afterEach(() => vi.unstubAllGlobals());
 
-const refused = () => new Response(JSON.stringify({ error: { code: 'invalid_request', field: 'mobile', message: '0475 12 34 56 is not in international format', requestId: 'r' } }), { status: 400 });
+const refused = () => new Response(JSON.stringify({ error: { code: 'invalid_request', field: 'mobile', reason: 'unknown_country_code', message: '0475 12 34 56 is not in international format', requestId: 'r' } }), { status: 400 });
 
 describe('the Profile page', () => {
   it('edits the own mobile directly, with the API\'s reason under the field', async () => {
@@ -20,7 +20,7 @@ describe('the Profile page', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(mobile.getAttribute('aria-invalid')).toBe('true'));
     const note = document.getElementById(mobile.getAttribute('aria-describedby')!)!;
-    expect(note.textContent).toBe('0475 12 34 56 is not in international format');
+    expect(note.textContent).toBe('it is not in international format (start with + and the country code) or its country code is unknown');
     expect(screen.queryByRole('alert')).toBeNull();
     expect(calls.at(-1)!.body).toMatchObject({ mobile: '0475 12 34 56' });
 

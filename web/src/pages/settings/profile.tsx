@@ -1,10 +1,9 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, patch, post } from '../../api';
-import { ErrorNote, Field, SelectField, Status } from '../../components/ui';
+import { describeError, ErrorNote, Field, SelectField, Status } from '../../components/ui';
 import { setLanguage } from '../../i18n';
 import { Link } from '../../router';
-import { refusalText } from '../../reasons';
 import { useSession } from '../../session';
 import type { User } from '../../types';
 
@@ -18,7 +17,7 @@ export function Profile() {
   const [done, setDone] = useState<string | null>(null);
   const zones = useMemo(() => (typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []), []);
   // The API names the field at fault; the mobile's reason goes under it.
-  const mobileError = error instanceof ApiError && error.field === 'mobile' ? refusalText(t, error.reason, error.message) : null;
+  const mobileError = error instanceof ApiError && error.field === 'mobile' ? describeError(error, t) : null;
 
   const save = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -45,7 +44,7 @@ export function Profile() {
   return (
     <section aria-labelledby="profile-title">
       <h2 id="profile-title">{t('settings.profile')}</h2>
-      <ErrorNote error={mobileError ? null : error} />
+      <ErrorNote error={mobileError ? null : error} fields={{ name: t('setup.name'), locale: t('profile.language'), timezone: t('profile.timezone'), mobile: t('profile.mobile'), current_password: t('profile.currentPassword'), new_password: t('auth.newPassword') }} />
       {done && <Status>{done}</Status>}
       <form className="card" onSubmit={save}>
         <Field label={t('setup.name')} name="name" defaultValue={u.name} required />

@@ -11,11 +11,12 @@ Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, To
  * on the right, each as one stacked bar. A table below says the same for
  * people who cannot see the chart.
  */
-export function QuotaChart({ points }: { points: UsagePoint[] }) {
+export function QuotaChart({ points, timeZone }: { points: UsagePoint[]; timeZone: string }) {
   const { t } = useTranslation();
   const f = useFormat();
   const canvas = useRef<HTMLCanvasElement>(null);
-  const labels = points.map((p) => f.month(p.start));
+  // Each point starts a month of the account's calendar: named in its zone, not the viewer's.
+  const labels = points.map((p) => f.monthIn(p.start, timeZone));
 
   useEffect(() => {
     const context = canvas.current?.getContext?.('2d');

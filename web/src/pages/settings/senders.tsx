@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { del, get, post, put } from '../../api';
 import { ErrorNote, Field, Status, useLoad } from '../../components/ui';
+import { senderLabel } from '../../senders';
 import { useSession } from '../../session';
 import type { SenderChoice, Senders as SendersData } from '../../types';
 
@@ -20,14 +21,15 @@ export function Senders() {
       senders.reload();
     }, setError);
   };
-  const label = (c: SenderChoice) => t(`senders.kind.${c.kind}`, { value: c.value });
+  const label = (c: SenderChoice) => senderLabel(t, c);
   const choices = senders.data?.data ?? [];
   const d = senders.data?.default;
   return (
     <section aria-labelledby="senders-title">
       <h2 id="senders-title">{t('settings.senders')}</h2>
-      <ErrorNote error={senders.error ?? error} />
+      <ErrorNote error={senders.error ?? error} fields={{ number: t('profile.mobile'), name: t('senders.nameLabel'), sender: t('senders.defaults'), code: t('senders.code') }} />
       {done && <Status>{done}</Status>}
+      <div className="table-wrap">
       <table className="table">
         <thead>
           <tr>
@@ -43,12 +45,13 @@ export function Senders() {
               <td>{c.repliable ? t('senders.repliesInbox') : t('senders.noReplies')}</td>
               <td className="row-actions">
                 {!c.usable && c.id && <VerifyCode id={c.id} onDone={() => act(t('senders.verified'), async () => undefined)} />}
-                {c.id && <button onClick={() => void act(t('senders.removed'), () => del(`/v1/senders/${c.id}`))}>{t('common.delete')}</button>}
+                {c.id && <button onClick={() => void act(t('senders.removed'), () => del(`/v1/senders/${c.id}`))} aria-label={t('senders.deleteNamed', { name: label(c) })}>{t('common.delete')}</button>}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
+      </div>
       <div className="two">
         <form className="card" onSubmit={(e: FormEvent<HTMLFormElement>) => {
           e.preventDefault();
@@ -94,7 +97,7 @@ function DefaultPicker({ label, value, choices, onSave }: { label: string; value
         <label htmlFor={id}>{label}</label>
         <select id={id} value={v} onChange={(e) => setV(e.target.value)}>
           <option value="">{t('senders.none')}</option>
-          {choices.filter((c) => c.usable).map((c) => <option key={`${c.kind}:${c.value}`} value={c.kind === 'pool' ? 'pool' : c.value}>{t(`senders.kind.${c.kind}`, { value: c.value })}</option>)}
+          {choices.filter((c) => c.usable).map((c) => <option key={`${c.kind}:${c.value}`} value={c.kind === 'pool' ? 'pool' : c.value}>{senderLabel(t, c)}</option>)}
         </select>
       </div>
       <button>{t('common.save')}</button>
@@ -113,7 +116,7 @@ function VerifyCode({ id, onDone }: { id: string; onDone: () => void }) {
       <label htmlFor={`code-${id}`}>{t('senders.code')}</label>
       <input id={`code-${id}`} name="code" inputMode="numeric" autoComplete="one-time-code" required size={8} />
       <button>{t('senders.verify')}</button>
-      <ErrorNote error={error} />
+      <ErrorNote error={error} fields={{ code: t('senders.code') }} />
     </form>
   );
 }

@@ -36,7 +36,7 @@ export function DeliveryLog({ id }: { id: string }) {
                 <td>{t(eventKey(d.event_type), { defaultValue: d.event_type })}</td>
                 <td>{t(`webhooks.deliveryStatus.${d.status}`)}</td>
                 <td>
-                  <button className="link" onClick={() => setOpen(open === d.id ? null : d.id)} aria-expanded={open === d.id} aria-label={t('webhooks.showAttempts', { count: d.attempts })}>
+                  <button className="link" onClick={() => setOpen(open === d.id ? null : d.id)} aria-expanded={open === d.id} aria-label={t('webhooks.showAttempts', { count: d.attempts, n: f.number(d.attempts) })}>
                     {f.number(d.attempts)}
                   </button>
                 </td>
@@ -106,7 +106,7 @@ export function EventLog({ canReplay }: { canReplay: boolean }) {
     setError(null);
     setDone(null);
     post<{ deliveries: Delivery[] }>(`/v1/webhook-events/${e.id}/replay`).then(
-      (r) => setDone(r.deliveries.length ? t('webhooks.replayed', { count: r.deliveries.length, event: t(eventKey(e.type), { defaultValue: e.type }) }) : t('webhooks.replayedNone')),
+      (r) => setDone(r.deliveries.length ? t('webhooks.replayed', { count: r.deliveries.length, n: f.number(r.deliveries.length), event: t(eventKey(e.type), { defaultValue: e.type }) }) : t('webhooks.replayedNone')),
       setError,
     );
   };

@@ -37,7 +37,7 @@ export function Webhooks() {
   return (
     <section aria-labelledby="hooks-title">
       <h2 id="hooks-title">{t('settings.webhooks')}</h2>
-      <ErrorNote error={hooks.error ?? error} />
+      <ErrorNote error={hooks.error ?? error} fields={{ url: t('webhooks.url'), description: t('webhooks.description'), events: t('webhooks.events'), 'events[]': t('webhooks.events') }} />
       {secret && <Secret label={secret.label} secret={secret.secret} />}
       <ul className="plain">
         {hooks.data?.data.map((w) => (
@@ -47,11 +47,11 @@ export function Webhooks() {
             {w.disabled_reason && <p className="error-note">{w.disabled_reason}</p>}
             <p className="actions">
               <label className="checkbox">
-                <input type="checkbox" checked={w.enabled} disabled={!writer} onChange={(e) => act(() => patch(`/v1/webhooks/${w.id}`, { enabled: e.target.checked }))} /> {t('common.enabled')}
+                <input type="checkbox" checked={w.enabled} disabled={!writer} aria-label={t('webhooks.enabledNamed', { url: w.url })} onChange={(e) => act(() => patch(`/v1/webhooks/${w.id}`, { enabled: e.target.checked }))} /> {t('common.enabled')}
               </label>
               <button onClick={() => setLog(log === w.id ? null : w.id)} aria-expanded={log === w.id}>{t('webhooks.log')}</button>
               {writer && <button onClick={() => rotate(w)} title={t('webhooks.rotateHint')}>{t('webhooks.rotate')}</button>}
-              {writer && <button onClick={() => act(() => del(`/v1/webhooks/${w.id}`))}>{t('common.delete')}</button>}
+              {writer && <button onClick={() => act(() => del(`/v1/webhooks/${w.id}`))} aria-label={t('webhooks.deleteNamed', { url: w.url })}>{t('common.delete')}</button>}
             </p>
             {log === w.id && <DeliveryLog id={w.id} />}
           </li>
