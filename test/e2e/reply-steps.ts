@@ -37,9 +37,9 @@ export function replySteps(d: Driver): void {
     await expect(badge.locator('[aria-hidden="true"]').textContent()).resolves.toBe('1');
     await expect(d.page.locator('#nav').getByRole('link', { name: 'Inbox (1 unread reply)' }).count()).resolves.toBe(1);
     await shot('inbox');
-    await reply.getByRole('button', { name: 'Mark read' }).click();
+    await reply.getByRole('button', { name: /^Mark the reply from .* as read$/ }).click();
     await d.page.getByTestId('unread-count').filter({ hasText: '0 unread replies' }).waitFor();
-    await reply.getByRole('button', { name: 'Mark unread' }).waitFor();
+    await reply.getByRole('button', { name: /^Mark the reply from .* as unread$/ }).waitFor();
     await expect.poll(() => badge.count()).toBe(0);
   });
 

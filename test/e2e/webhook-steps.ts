@@ -43,7 +43,7 @@ export function webhookSteps(d: Driver): void {
     const first = await d.page.locator('.secret code').textContent();
     expect(first).toMatch(/^whsec_/);
     const endpoint = d.page.getByTestId('webhook').filter({ hasText: url });
-    await endpoint.getByRole('button', { name: 'Rotate secret' }).click();
+    await endpoint.getByRole('button', { name: /^New secret for / }).click();
     await d.page.locator('.secret', { hasText: 'New signing secret' }).waitFor();
     const rotated = await d.page.locator('.secret code').textContent();
     expect(rotated).toMatch(/^whsec_/);
@@ -64,7 +64,7 @@ export function webhookSteps(d: Driver): void {
 
   it('opens a delivery to its attempts and sends an event again', async () => {
     await go('/settings/webhooks');
-    await d.page.getByTestId('webhook').getByRole('button', { name: 'Delivery log' }).click();
+    await d.page.getByTestId('webhook').getByRole('button', { name: /^Delivery log of / }).click();
     const log = d.page.getByTestId('delivery-log');
     const row = log.locator('tr', { hasText: 'Message delivered' });
     await row.getByRole('button', { name: /Show the attempt/ }).click();

@@ -27,7 +27,7 @@ describe('the Inbox', () => {
     render(<Inbox />);
     expect((await screen.findByText('1 unread reply')).textContent).toBe('1 unread reply');
     expect(screen.getByText('In reply to: Your table is ready')).toBeTruthy();
-    fireEvent.click(screen.getByRole('button', { name: 'Mark read' }));
+    fireEvent.click(screen.getByRole('button', { name: /^Mark the reply from .* as read$/ }));
     await screen.findByText('0 unread replies');
     expect(counts).toEqual([1, 0]);
     window.removeEventListener(INBOX_CHANGED, listen);

@@ -48,7 +48,7 @@ export function Inbox() {
             {m.reply_to && <p className="hint">{t('inbox.inReplyTo', { text: m.reply_to.text })}</p>}
             <p className="actions">
               <Link to={`/sms?to=${encodeURIComponent(m.from)}`}>{t('inbox.reply')}</Link>
-              <button onClick={() => void act(() => post(`/v1/inbox/${m.id}/${m.read ? 'unread' : 'read'}`))}>{m.read ? t('inbox.markUnread') : t('inbox.markRead')}</button>
+              <button onClick={() => void act(() => post(`/v1/inbox/${m.id}/${m.read ? 'unread' : 'read'}`))} aria-label={t(m.read ? 'inbox.markUnreadNamed' : 'inbox.markReadNamed', { from: m.from })}>{m.read ? t('inbox.markUnread') : t('inbox.markRead')}</button>
               <button onClick={() => void act(() => del(`/v1/inbox/${m.id}`))} aria-label={t('inbox.deleteReply', { from: m.from, time: f.dateTime(m.received_at) })}>{t('common.delete')}</button>
             </p>
           </li>

@@ -132,7 +132,7 @@ export function Subaccounts() {
               <label htmlFor={`sub-limit-${a.id}`}>{t('subaccounts.limit')}</label>
               <input id={`sub-limit-${a.id}`} name="limit" type="number" min="0" step="0.01" defaultValue={a.spending_limit === null ? '' : a.spending_limit / 100} />
               <button>{t('common.save')}</button>
-              <button type="button" onClick={() => s.switchAccount(a.id)}>{t('subaccounts.switch')}</button>
+              <button type="button" onClick={() => s.switchAccount(a.id)} aria-label={t('subaccounts.switchNamed', { name: a.name })}>{t('subaccounts.switch')}</button>
             </form>
             <p className="hint">{a.spending_limit === null ? t('subaccounts.noLimit') : t('subaccounts.limitIs', { limit: f.money(a.spending_limit) })}</p>
           </li>

@@ -49,8 +49,8 @@ export function Webhooks() {
               <label className="checkbox">
                 <input type="checkbox" checked={w.enabled} disabled={!writer} aria-label={t('webhooks.enabledNamed', { url: w.url })} onChange={(e) => act(() => patch(`/v1/webhooks/${w.id}`, { enabled: e.target.checked }))} /> {t('common.enabled')}
               </label>
-              <button onClick={() => setLog(log === w.id ? null : w.id)} aria-expanded={log === w.id}>{t('webhooks.log')}</button>
-              {writer && <button onClick={() => rotate(w)} title={t('webhooks.rotateHint')}>{t('webhooks.rotate')}</button>}
+              <button onClick={() => setLog(log === w.id ? null : w.id)} aria-expanded={log === w.id} aria-label={t('webhooks.logNamed', { url: w.url })}>{t('webhooks.log')}</button>
+              {writer && <button onClick={() => rotate(w)} title={t('webhooks.rotateHint')} aria-label={t('webhooks.rotateNamed', { url: w.url })}>{t('webhooks.rotate')}</button>}
               {writer && <button onClick={() => act(() => del(`/v1/webhooks/${w.id}`))} aria-label={t('webhooks.deleteNamed', { url: w.url })}>{t('common.delete')}</button>}
             </p>
             {log === w.id && <DeliveryLog id={w.id} />}
