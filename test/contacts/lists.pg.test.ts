@@ -87,4 +87,24 @@ describe('distribution lists', () => {
     expect((await call(colleague.caller, 'DELETE', `/v1/lists/${mine.id}`)).statusCode).toBe(404);
     expect((await call(owner.caller, 'DELETE', `/v1/lists/${mine.id}`)).statusCode).toBe(204);
   });
+
+  it('exports a list\'s members, nested lists included, as CSV or vCard; another user\'s personal list is not found', async () => {
+    const bob = await contact(owner.caller, 'Bob Export', { phones: [{ type: 'mobile', number: '+32475100201' }], address_book: 'shared' });
+    const cara = await contact(owner.caller, 'Cara Export', { phones: [{ type: 'work', number: '+3250100202' }], emails: ['cara@example.org'], address_book: 'shared' });
+    const inner = await list(owner.caller, 'Inner export', { address_book: 'shared' });
+    const outer = await list(owner.caller, 'Outer export', { address_book: 'shared' });
+    expect((await add(owner.caller, inner.id, [{ contact: cara.id }, { number: '+32475100203' }])).statusCode).toBe(201);
+    expect((await add(owner.caller, outer.id, [{ contact: bob.id }, { list: inner.id }, { contact: cara.id }])).statusCode).toBe(201);
+    const csv = await call(owner.caller, 'GET', `/v1/contacts/export?format=csv&list=${outer.id}`);
+    expect(csv.statusCode).toBe(200);
+    const lines = csv.body.trim().split(/\r?\n/);
+    expect(lines).toHaveLength(4);
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['Bob Export', 'Cara Export', "'+32475100203"]);
+    const vcard = await call(owner.caller, 'GET', `/v1/contacts/export?format=vcard&list=${outer.id}`);
+    expect(vcard.body.match(/BEGIN:VCARD/g)).toHaveLength(3);
+    expect(vcard.body).toContain('cara@example.org');
+    const mine = await list(owner.caller, 'Mine only');
+    expect((await call(colleague.caller, 'GET', `/v1/contacts/export?format=csv&list=${mine.id}`)).statusCode).toBe(404);
+    expect((await call(owner.caller, 'GET', '/v1/contacts/export?format=csv&list=lst_nope')).statusCode).toBe(404);
+  });
 });

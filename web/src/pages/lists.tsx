@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { del, get, patch, post, query } from '../api';
 import { ErrorNote, Field, PageHeader, SelectField, useLoad } from '../components/ui';
+import { download } from '../download';
 import { useFormat } from '../format';
 import type { Contact, ContactList, Member, Page } from '../types';
 
@@ -112,6 +113,9 @@ function ListEditor({ list, onChanged, onDeleted }: { list: ContactList; onChang
       setError(err);
     }
   };
+  // The members as an address-book file, nested lists included; the file name is the list's, made safe.
+  const exportAs = (format: 'csv' | 'vcard') =>
+    void download(`/v1/contacts/export?format=${format}&list=${encodeURIComponent(list.id)}`, `${list.name.replace(/[^\p{L}\p{N} _-]+/gu, '_')}.${format === 'csv' ? 'csv' : 'vcf'}`).catch(setError);
   const remove = () => {
     if (confirm(t('lists.confirmDelete', { name: list.name }))) void del(`/v1/lists/${list.id}`).then(onDeleted, setError);
   };
@@ -124,6 +128,8 @@ function ListEditor({ list, onChanged, onDeleted }: { list: ContactList; onChang
         <p className="actions">
           <button>{t('common.save')}</button>
           <button type="button" onClick={remove}>{t('lists.delete')}</button>
+          <button type="button" onClick={() => exportAs('csv')} aria-label={t('lists.exportCsvNamed', { name: list.name })}>{t('contacts.exportCsv')}</button>
+          <button type="button" onClick={() => exportAs('vcard')} aria-label={t('lists.exportVcardNamed', { name: list.name })}>{t('contacts.exportVcard')}</button>
         </p>
       </form>
       <ErrorNote error={error ?? members.error} fields={{ name: t('lists.name'), description: t('lists.description'), 'members[].number': t('lists.addNumber'), 'members[]': t('lists.addNumber') }} />

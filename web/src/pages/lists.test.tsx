@@ -1,0 +1,28 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeApi } from '../test-kit';
+import { Lists } from './lists';
+
+afterEach(() => vi.unstubAllGlobals());
+
+const LIST = { id: 'lst_1', name: 'Team A/B', description: null, address_book: 'shared', members: 2, created_at: '', updated_at: '' };
+
+describe('the Lists page', () => {
+  it('exports the open list\'s members as CSV and vCard through the address book export', async () => {
+    const calls = fakeApi({
+      'GET /v1/lists': { data: [LIST], next_cursor: null },
+      'GET /v1/lists/lst_1/members': { data: [], next_cursor: null },
+      'GET /v1/contacts': { data: [], next_cursor: null },
+      'GET /v1/contacts/export': () => new Response('Name\r\n', { status: 200, headers: { 'content-type': 'text/csv' } }),
+    });
+    vi.stubGlobal('URL', Object.assign(URL, { createObjectURL: () => 'blob:x', revokeObjectURL: () => undefined }));
+    render(<Lists />);
+    fireEvent.click(await screen.findByRole('button', { name: /Team A\/B/ }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Export the members of Team A/B as CSV' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Export the members of Team A/B as vCard' }));
+    await waitFor(() => expect(calls.filter((c) => c.url.startsWith('/v1/contacts/export')).map((c) => c.url)).toEqual([
+      '/v1/contacts/export?format=csv&list=lst_1',
+      '/v1/contacts/export?format=vcard&list=lst_1',
+    ]));
+  });
+});
