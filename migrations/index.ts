@@ -8,6 +8,7 @@ import * as m0006 from './0006_senders_inbox_webhooks.js';
 import * as m0007 from './0007_contact_numbers_cascade.js';
 import * as m0008 from './0008_sender_code_sends.js';
 import * as m0009 from './0009_import_error_codes.js';
+import * as m0010 from './0010_import_into_list.js';
 
 /** Forward-only, in order. A released migration is never edited: add the next one. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_contact_numbers_cascade': m0007,
   '0008_sender_code_sends': m0008,
   '0009_import_error_codes': m0009,
+  '0010_import_into_list': m0010,
 };

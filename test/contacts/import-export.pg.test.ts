@@ -117,6 +117,26 @@ describe('CSV import', () => {
     expect(all.data).toHaveLength(1000);
   });
 
+  it('fills a list: every contact created or merged joins it, batch by batch; a shared list takes shared contacts only', async () => {
+    const existing = json(await call(owner.caller, 'POST', '/v1/contacts', { name: 'Already here', address_book: 'shared', phones: [{ type: 'mobile', number: '+32476600000' }] }));
+    const shared = json(await call(owner.caller, 'POST', '/v1/lists', { name: 'Imported list', address_book: 'shared' }));
+    const refused = await upload(owner.caller, 'Name,Mobile\nX,+32476600009\n', 'text/csv', `?address_book=personal&list=${shared.id}`);
+    expect(refused.statusCode).toBe(400);
+    expect(json(refused).error).toMatchObject({ field: 'list', message: expect.stringMatching(/shared list holds only shared contacts/) });
+    expect((await upload(owner.caller, 'Name\nX\n', 'text/csv', '?list=lst_nope')).statusCode).toBe(404);
+    const rows = ['Name,Mobile', 'Already here again,+32476600000', ...Array.from({ length: 120 }, (_, i) => `Listed ${i},+3247661${String(i).padStart(4, '0')}`)];
+    const res = await upload(owner.caller, rows.join('\n'), 'text/csv', `?address_book=shared&list=${shared.id}`);
+    expect(json(res)).toMatchObject({ list_id: shared.id });
+    await call(owner.caller, 'POST', `/v1/contact-imports/${json(res).id}/start`, {});
+    await contacts.runNextImport(t.db, { batchRows: 50 });
+    expect(json(await call(owner.caller, 'GET', `/v1/contact-imports/${json(res).id}`))).toMatchObject({ status: 'done', created: 120, merged: 1 });
+    const listed = await call(owner.caller, 'GET', `/v1/lists/${shared.id}/members?limit=200`);
+    expect(listed.statusCode, listed.body).toBe(200);
+    const members = json(listed).data;
+    expect(members).toHaveLength(121);
+    expect(members.some((m: { contact: { id: string } | null }) => m.contact?.id === existing.id)).toBe(true);
+  });
+
   it('merges rows that share a number across batches, whichever batch is still committing', async () => {
     // 120 numbers, each on three rows 120 apart: with batches of 50 a repeat lands one, two or three batches later.
     const rows = Array.from({ length: 360 }, (_, i) => `Merge ${i % 120},+324764${String(i % 120).padStart(5, '0')},t${Math.floor(i / 120)}`);

@@ -4,6 +4,7 @@ import { newId } from '../../platform/ids.js';
 import { getSendingSettings } from '../accounts/index.js';
 import type { Viewer } from './contacts.repository.js';
 import { ownerFor } from './contacts.js';
+import { getList } from './lists.js';
 import { CONTACT_FIELDS, suggestMapping, type ContactField } from './formats/csv-mapping.js';
 import type { CsvEncoding } from './formats/csv-read.js';
 import { firstRow, guessFormat, importRecords, once, sniffCsv, type ImportOptions } from './import-records.js';
@@ -35,6 +36,8 @@ export interface ContactImport {
   merged: number;
   failed: number;
   error: string | null;
+  /** The list the imported contacts join, if any. */
+  listId: string | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -50,7 +53,7 @@ export interface ImportPreview {
 const view = (r: ImportRow): ContactImport => ({
   id: r.id, addressBook: r.owner_user_id ? 'personal' : 'shared', format: r.format, status: r.status, bytes: Number(r.bytes),
   progress: r.status === 'done' ? 1 : Number(r.bytes) > 0 ? Math.min(1, Number(r.bytes_done) / Number(r.bytes)) : 0,
-  rows: r.rows_done, created: r.created, merged: r.merged, failed: r.failed, error: r.error,
+  rows: r.rows_done, created: r.created, merged: r.merged, failed: r.failed, error: r.error, listId: r.list_id,
   createdAt: r.created_at, startedAt: r.started_at, finishedAt: r.finished_at,
 });
 
@@ -61,10 +64,16 @@ const view = (r: ImportRow): ContactImport => ({
 export async function uploadImport(
   db: Executor,
   viewer: Viewer & { actorId: string | null },
-  input: { format?: 'csv' | 'vcard'; addressBook?: AddressBook; contentType?: string },
+  input: { format?: 'csv' | 'vcard'; addressBook?: AddressBook; contentType?: string; list?: string },
   body: AsyncIterable<Buffer | string>,
 ): Promise<ContactImport & { preview: ImportPreview }> {
   const ownerUserId = ownerFor(viewer, input.addressBook ?? (viewer.userId ? 'personal' : 'shared'));
+  if (input.list) {
+    const list = await getList(db, viewer, input.list);
+    if (list.addressBook === 'shared' && ownerUserId !== null) {
+      throw invalid('list', 'A shared list holds only shared contacts: import into the shared address book');
+    }
+  }
   const id = newId('imp');
   await db.transaction().execute(async (tx) => {
     let pending: Buffer[] = [];
@@ -73,7 +82,7 @@ export async function uploadImport(
     let seq = 0;
     const flush = async () => {
       const data = Buffer.concat(pending);
-      if (seq === 0) await insertImport(tx, { id, accountId: viewer.accountId, createdBy: viewer.actorId, ownerUserId, format: input.format ?? guessFormat(input.contentType, data) });
+      if (seq === 0) await insertImport(tx, { id, accountId: viewer.accountId, createdBy: viewer.actorId, ownerUserId, format: input.format ?? guessFormat(input.contentType, data), listId: input.list ?? null });
       await insertChunk(tx, id, seq++, data);
       pending = [];
       size = 0;

@@ -19,17 +19,18 @@ export interface ImportRow {
   merged: number;
   failed: number;
   error: string | null;
+  list_id: string | null;
   created_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
 }
 
 const COLUMNS = sql`id, account_id, owner_user_id, format, encoding, delimiter, has_header, mapping, status, bytes, bytes_done, rows_done,
-  created, merged, failed, error, created_at, started_at, finished_at`;
+  created, merged, failed, error, list_id, created_at, started_at, finished_at`;
 
-export async function insertImport(db: Executor, row: { id: string; accountId: string; createdBy: string | null; ownerUserId: string | null; format: 'csv' | 'vcard' }): Promise<void> {
-  await sql`insert into contact_imports (id, account_id, created_by, owner_user_id, format, status)
-    values (${row.id}, ${row.accountId}, ${row.createdBy}, ${row.ownerUserId}, ${row.format}, 'uploaded')`.execute(db);
+export async function insertImport(db: Executor, row: { id: string; accountId: string; createdBy: string | null; ownerUserId: string | null; format: 'csv' | 'vcard'; listId: string | null }): Promise<void> {
+  await sql`insert into contact_imports (id, account_id, created_by, owner_user_id, format, status, list_id)
+    values (${row.id}, ${row.accountId}, ${row.createdBy}, ${row.ownerUserId}, ${row.format}, 'uploaded', ${row.listId})`.execute(db);
 }
 
 export async function insertChunk(db: Executor, importId: string, seq: number, data: Buffer): Promise<void> {

@@ -87,6 +87,14 @@ export async function reachableLists(db: Executor, from: string[]): Promise<stri
   return r.rows.map((x) => x.id);
 }
 
+/** Makes these contacts members of a list that still exists (an import's list may go meanwhile); ones already there stay. */
+export async function insertContactMembers(db: Executor, listId: string, contactIds: string[]): Promise<void> {
+  if (contactIds.length === 0) return;
+  await sql`insert into contact_list_members (list_id, contact_id)
+    select l.id, c.id from contact_lists l cross join unnest(${contactIds}::text[]) as c(id) where l.id = ${listId}
+    on conflict do nothing`.execute(db);
+}
+
 /** Adds members; one already there is left as it is. Returns the ids of those added. */
 export async function insertMembers(db: Executor, listId: string, members: NewMember[]): Promise<string[]> {
   if (members.length === 0) return [];

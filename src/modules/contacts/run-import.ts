@@ -7,6 +7,7 @@ import type { ContactField } from './formats/csv-mapping.js';
 import type { CsvEncoding } from './formats/csv-read.js';
 import { importRecords, type ImportRecord } from './import-records.js';
 import { claimImportRow, finishImportRow, insertImportErrors, readChunk, relaxCommit, releaseImportRow, saveProgress, type ImportError, type ImportProgress, type ImportRow } from './imports.repository.js';
+import { insertContactMembers } from './lists.repository.js';
 import { isProblem, mergeContact, normaliseContact, type NormalisedContact } from './normalise-contact.js';
 
 const LEASE_SECONDS = 60;
@@ -196,6 +197,8 @@ async function commitBatch(
       markLocked();
       await insertContacts(tx, created.map((e) => ({ ...e.value, id: e.id, accountId: job.account_id, ownerUserId: job.owner_user_id })));
       await updateContactRows(tx, job.account_id, [...changed].filter((e) => !e.isNew).map((e) => ({ ...e.value, id: e.id })));
+      // The rows of an import into a list join it, created or merged alike, with this batch's commit.
+      if (job.list_id) await insertContactMembers(tx, job.list_id, [...created.map((e) => e.id), ...[...changed].filter((e) => !e.isNew).map((e) => e.id)]);
       if (!(await previousDone)) throw new Cancelled();
       next = { rowsDone: progress.rowsDone + size, bytesDone: bytes, created: progress.created + delta.created, merged: progress.merged + delta.merged, failed: progress.failed + errors.length };
       await insertImportErrors(tx, job.id, errors.slice(0, Math.max(0, MAX_STORED_ERRORS - progress.failed)));

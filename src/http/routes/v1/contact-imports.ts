@@ -21,6 +21,7 @@ const ImportSchema = Type.Object({
   merged: Type.Integer({ description: 'Rows merged into a contact with the same number' }),
   failed: Type.Integer({ description: 'Rows refused; see /errors' }),
   error: Nullable(Type.String()),
+  list_id: Nullable(Type.String({ description: 'The list every imported or merged contact joins' })),
   created_at: Type.String({ format: 'date-time' }),
   started_at: Nullable(Type.String({ format: 'date-time' })),
   finished_at: Nullable(Type.String({ format: 'date-time' })),
@@ -46,7 +47,7 @@ const PreviewSchema = Type.Object({
 
 const view = (i: contacts.ContactImport): Static<typeof ImportSchema> => ({
   id: i.id, address_book: i.addressBook, format: i.format, status: i.status, bytes: i.bytes, progress: i.progress, rows: i.rows,
-  created: i.created, merged: i.merged, failed: i.failed, error: i.error, created_at: i.createdAt.toISOString(),
+  created: i.created, merged: i.merged, failed: i.failed, error: i.error, list_id: i.listId, created_at: i.createdAt.toISOString(),
   started_at: i.startedAt?.toISOString() ?? null, finished_at: i.finishedAt?.toISOString() ?? null,
 });
 const previewView = (p: contacts.ImportPreview): Static<typeof PreviewSchema> => ({
@@ -72,7 +73,10 @@ export const contactImportRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox =
       tags: ['contacts'],
       summary: 'Upload a CSV or vCard (3.0, 4.0) file to import; answers with a preview of the first rows',
       description: `Send the file as the body (Content-Type text/csv or text/vcard), up to ${contacts.MAX_IMPORT_BYTES / 1024 / 1024} MB. Nothing is imported until POST …/start.`,
-      querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('vcard')])), address_book: Type.Optional(AddressBook) }, { additionalProperties: false }),
+      querystring: Type.Object({
+        format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('vcard')])), address_book: Type.Optional(AddressBook),
+        list: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'A list every imported or merged contact joins' })),
+      }, { additionalProperties: false }),
       response: { 201: Type.Intersect([ImportSchema, Type.Object({ preview: PreviewSchema })]), ...errorResponses },
     },
   }, async (request, reply) => {
@@ -81,6 +85,7 @@ export const contactImportRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox =
     const imported = await contacts.uploadImport(deps.db, { ...viewerOf(p), actorId: p.userId ?? p.apiKeyId }, {
       ...(request.query.format && { format: request.query.format }),
       ...(request.query.address_book && { addressBook: request.query.address_book }),
+      ...(request.query.list && { list: request.query.list }),
       ...(request.headers['content-type'] && { contentType: request.headers['content-type'] }),
     }, body);
     return reply.status(201).send({ ...view(imported), preview: previewView(imported.preview) });
