@@ -11,7 +11,8 @@ import { ErrorNote, SelectField } from './ui';
 const FINISHED = ['done', 'failed', 'cancelled'];
 
 /** Upload a CSV or vCard, look at the preview (an error per row), then import. */
-export function ContactImporter({ onDone }: { onDone: () => void }) {
+/** `list`: every contact the import creates or merges joins it; a shared list takes shared contacts only. */
+export function ContactImporter({ onDone, list }: { onDone: () => void; list?: { id: string; name: string; address_book: 'personal' | 'shared' } }) {
   const { t } = useTranslation();
   const f = useFormat();
   const [upload, setUpload] = useState<(ContactImport & { preview: ImportPreview }) | null>(null);
@@ -34,7 +35,7 @@ export function ContactImporter({ onDone }: { onDone: () => void }) {
     const vcard = /\.vcf$|vcard/i.test(file.name) || file.type.includes('vcard');
     try {
       setUpload(
-        await post(`/v1/contact-imports?address_book=${form.get('address_book')}&format=${vcard ? 'vcard' : 'csv'}`, undefined, {
+        await post(`/v1/contact-imports?address_book=${form.get('address_book')}&format=${vcard ? 'vcard' : 'csv'}${list ? `&list=${encodeURIComponent(list.id)}` : ''}`, undefined, {
           raw: { body: file, contentType: vcard ? 'text/vcard' : 'text/csv' },
         }),
       );
@@ -67,17 +68,21 @@ export function ContactImporter({ onDone }: { onDone: () => void }) {
   const counts = running ? t('import.counts', { rows: f.number(running.rows), created: f.number(running.created), merged: f.number(running.merged), failed: f.number(running.failed) }) : '';
   return (
     <section className="card" aria-labelledby="import-title">
-      <h2 id="import-title">{t('import.title')}</h2>
+      <h2 id="import-title">{list ? t('import.intoList', { name: list.name }) : t('import.title')}</h2>
       {!upload && (
         <form onSubmit={send}>
           <div className="field">
             <label htmlFor="import-file">{t('import.file')}</label>
             <input id="import-file" name="file" type="file" accept=".csv,.vcf,text/csv,text/vcard" required />
           </div>
-          <SelectField label={t('contacts.addressBook')} name="address_book" defaultValue="personal">
-            <option value="personal">{t('contacts.book.personal')}</option>
-            <option value="shared">{t('contacts.book.shared')}</option>
-          </SelectField>
+          {list?.address_book === 'shared' ? (
+            <input type="hidden" name="address_book" value="shared" />
+          ) : (
+            <SelectField label={t('contacts.addressBook')} name="address_book" defaultValue="personal">
+              <option value="personal">{t('contacts.book.personal')}</option>
+              <option value="shared">{t('contacts.book.shared')}</option>
+            </SelectField>
+          )}
           <button className="primary">{t('import.upload')}</button>
         </form>
       )}

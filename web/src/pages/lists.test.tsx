@@ -25,4 +25,26 @@ describe('the Lists page', () => {
       '/v1/contacts/export?format=vcard&list=lst_1',
     ]));
   });
+
+  it('imports a file into the open list, into the shared book for a shared list', async () => {
+    const calls = fakeApi({
+      'GET /v1/lists': { data: [LIST], next_cursor: null },
+      'GET /v1/lists/lst_1/members': { data: [], next_cursor: null },
+      'GET /v1/contacts': { data: [], next_cursor: null },
+      'POST /v1/contact-imports': () => new Response(JSON.stringify({ error: { code: 'invalid_request', message: 'stop here', requestId: 'r' } }), { status: 400 }),
+    });
+    render(<Lists />);
+    fireEvent.click(await screen.findByRole('button', { name: /Team A\/B/ }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Import contacts into Team A/B' }));
+    expect(await screen.findByRole('heading', { name: 'Import into Team A/B' })).toBeTruthy();
+    expect(screen.queryByLabelText('Address book')).toBeNull();
+    const input = screen.getByLabelText(/file/i) as HTMLInputElement;
+    const file = new File(['Name,Mobile\nAnna,+32475000001\n'], 'team.csv', { type: 'text/csv' });
+    Object.defineProperty(input, 'files', { value: [file] });
+    fireEvent.submit(input.closest('form')!);
+    await waitFor(() => expect(calls.some((c) => c.method === 'POST' && c.url.startsWith('/v1/contact-imports?'))).toBe(true));
+    const url = calls.find((c) => c.method === 'POST')!.url;
+    expect(url).toContain('address_book=shared');
+    expect(url).toContain('list=lst_1');
+  });
 });

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { del, get, patch, post, query } from '../api';
 import { ErrorNote, Field, PageHeader, SelectField, useLoad } from '../components/ui';
 import { download } from '../download';
+import { ContactImporter } from '../components/contact-import';
 import { useFormat } from '../format';
 import type { Contact, ContactList, Member, Page } from '../types';
 
@@ -79,6 +80,7 @@ function ListEditor({ list, onChanged, onDeleted }: { list: ContactList; onChang
   const members = useLoad((signal) => get<Page<Member>>(`/v1/lists/${list.id}/members?limit=200`, signal), [list.id]);
   const [error, setError] = useState<unknown>(null);
   const [found, setFound] = useState<Contact[]>([]);
+  const [importing, setImporting] = useState(false);
   const memberName = (m: Member) => (m.contact ? m.contact.name : m.list ? t('lists.nested', { name: m.list.name }) : m.number ?? m.email ?? '');
   const act = async (fn: () => Promise<unknown>) => {
     setError(null);
@@ -128,10 +130,12 @@ function ListEditor({ list, onChanged, onDeleted }: { list: ContactList; onChang
         <p className="actions">
           <button>{t('common.save')}</button>
           <button type="button" onClick={remove}>{t('lists.delete')}</button>
+          <button type="button" onClick={() => setImporting(!importing)} aria-expanded={importing} aria-label={t('lists.importNamed', { name: list.name })}>{t('lists.import')}</button>
           <button type="button" onClick={() => exportAs('csv')} aria-label={t('lists.exportCsvNamed', { name: list.name })}>{t('contacts.exportCsv')}</button>
           <button type="button" onClick={() => exportAs('vcard')} aria-label={t('lists.exportVcardNamed', { name: list.name })}>{t('contacts.exportVcard')}</button>
         </p>
       </form>
+      {importing && <ContactImporter list={list} onDone={members.reload} />}
       <ErrorNote error={error ?? members.error} fields={{ name: t('lists.name'), description: t('lists.description'), 'members[].number': t('lists.addNumber'), 'members[]': t('lists.addNumber') }} />
       <h3>{t('lists.memberTitle')}</h3>
       <ul className="plain" data-testid="list-members">
