@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as contacts from '../../src/modules/contacts/index.js';
 import { sql } from '../../src/platform/db/index.js';
-import { createTestApp, json, type Caller, type TestApp } from '../helpers/app.js';
+import { createTestApp, json, requester, type Caller, type TestApp } from '../helpers/app.js';
 import { createKey, createMember, createOwner, type TestUser } from '../helpers/factories.js';
 
 let t: TestApp;
@@ -15,8 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const call = (caller: Caller, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
-  t.app.inject({ method, url, ...caller, ...(payload && { payload }) });
+const call = requester(() => t);
 const create = async (caller: Caller, payload: object) => {
   const res = await call(caller, 'POST', '/v1/contacts', payload);
   expect(res.statusCode, res.body).toBe(201);

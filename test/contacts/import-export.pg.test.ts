@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as contacts from '../../src/modules/contacts/index.js';
-import { createTestApp, json, type Caller, type TestApp } from '../helpers/app.js';
+import { createTestApp, json, requester, type Caller, type TestApp } from '../helpers/app.js';
 import { createMember, createOwner, type TestUser } from '../helpers/factories.js';
 
 let t: TestApp;
@@ -14,8 +14,7 @@ afterAll(() => t.close());
 
 const upload = (caller: Caller, body: string | Buffer, type = 'text/csv', query = '') =>
   t.app.inject({ method: 'POST', url: `/v1/contact-imports${query}`, headers: { ...caller.headers, 'content-type': type }, payload: body });
-const call = (caller: Caller, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) =>
-  t.app.inject({ method, url, ...caller, ...(payload && { payload }) });
+const call = requester(() => t);
 
 async function importFile(caller: Caller, body: string | Buffer, type = 'text/csv', options: object = {}, query = '') {
   const res = await upload(caller, body, type, query);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, json, type Caller, type TestApp } from '../helpers/app.js';
+import { createTestApp, json, requester, type Caller, type TestApp } from '../helpers/app.js';
 import { createMember, createOwner, type TestUser } from '../helpers/factories.js';
 
 let t: TestApp;
@@ -13,8 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const call = (caller: Caller, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
-  t.app.inject({ method, url, ...caller, ...(payload && { payload }) });
+const call = requester(() => t);
 async function made(caller: Caller, url: string, payload: object) {
   const res = await call(caller, 'POST', url, payload);
   expect(res.statusCode, res.body).toBe(201);

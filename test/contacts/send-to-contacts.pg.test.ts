@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as contacts from '../../src/modules/contacts/index.js';
 import * as ledger from '../../src/modules/ledger/index.js';
-import { createTestApp, json, type Caller, type TestApp } from '../helpers/app.js';
+import { createTestApp, json, requester, type Caller, type TestApp } from '../helpers/app.js';
 import { createMember, createOwner, type TestUser } from '../helpers/factories.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
 import { fund, startSmsWorld, statusOf } from '../helpers/sms-world.js';
@@ -22,8 +22,7 @@ afterAll(async () => {
 });
 afterEach(() => expectLedgerConsistent(t.db));
 
-const call = (caller: Caller, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) =>
-  t.app.inject({ method, url, ...caller, ...(payload && { payload }) });
+const call = requester(() => t);
 async function made(caller: Caller, url: string, payload: object) {
   const res = await call(caller, 'POST', url, payload);
   expect(res.statusCode, res.body).toBe(201);

@@ -60,3 +60,10 @@ export function sessionCookie(res: LightMyRequestResponse): string {
 export function json<T = any>(res: LightMyRequestResponse): T {
   return JSON.parse(res.body) as T;
 }
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** `call(caller, method, url, payload?)` against the app `app()` returns (set in a beforeAll). */
+export function requester(app: () => TestApp) {
+  return (caller: Caller, method: Method, url: string, payload?: object) => app().app.inject({ method, url, ...caller, ...(payload && { payload }) });
+}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, json, type Caller, type TestApp } from '../helpers/app.js';
+import { createTestApp, json, requester, type TestApp } from '../helpers/app.js';
 import { createOwner, createSubaccountOwner, type TestUser } from '../helpers/factories.js';
 import { fund, startSmsWorld, statusOf } from '../helpers/sms-world.js';
 import { addDedicated, assembleAll } from './inbox-kit.js';
@@ -13,8 +13,7 @@ const A_NUMBER = '+3225550300';
 const CUSTOMER = '+32475111111';
 const STRANGER = '+32475111112';
 
-const call = (caller: Caller, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
-  t.app.inject({ method, url, ...caller, ...(payload && { payload }) });
+const call = requester(() => t);
 
 let sentId: string;
 let answerId: string;

@@ -4,7 +4,7 @@ import * as routing from '../../src/modules/routing/index.js';
 import { openDatabase, sql, type DatabaseHandle } from '../../src/platform/db/index.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { startSmscSimulator, type SmscSimulator } from '../../src/simulators/smsc/index.js';
-import { waitUntil, startTcpProxy, type TcpProxy } from '../helpers/fault-kit.js';
+import { proxyDatabase, waitUntil, type TcpProxy } from '../helpers/fault-kit.js';
 import { insertAccount } from '../helpers/ledger.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.js';
 import { addDedicated, assembleAll, inboxRows } from './inbox-kit.js';
@@ -20,12 +20,9 @@ let pool: ConnectorPool;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const target = new URL(database.url);
-  proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-  const viaProxy = new URL(database.url);
-  viaProxy.hostname = '127.0.0.1';
-  viaProxy.port = String(proxy.port);
-  proxied = openDatabase(viaProxy.toString(), { poolSize: 2 });
+  const through = await proxyDatabase(database.url);
+  proxy = through.proxy;
+  proxied = openDatabase(through.url, { poolSize: 2 });
   simulator = await startSmscSimulator({ port: 0, deliverRetryDelayMs: 100, deliverAttempts: 100 });
   await routing.ensureDefaultConnector(database.db, {
     id: 'sim', provider: 'sms-smpp',

@@ -5,7 +5,7 @@ import { buildApp } from '../../src/http/app.js';
 import { openDatabase, sql, type DatabaseHandle } from '../../src/platform/db/index.js';
 import { json, PUBLIC_URL } from '../helpers/app.js';
 import { createKey, createOwner } from '../helpers/factories.js';
-import { startTcpProxy, topUp, type TcpProxy } from '../helpers/fault-kit.js';
+import { proxyDatabase, topUp, type TcpProxy } from '../helpers/fault-kit.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.js';
 
@@ -32,12 +32,7 @@ async function openApp() {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const target = new URL(database.url);
-  proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-  const viaProxy = new URL(database.url);
-  viaProxy.hostname = '127.0.0.1';
-  viaProxy.port = String(proxy.port);
-  proxiedUrl = viaProxy.toString();
+  ({ proxy, url: proxiedUrl } = await proxyDatabase(database.url));
   main = await openApp();
   const owner = await createOwner(main.app, database.db, 'Outage Co');
   headers = (await createKey(main.app, owner, ['messages:read', 'messages:write'])).caller.headers;

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as inbox from '../../src/modules/inbox/index.js';
 import * as senders from '../../src/modules/senders/index.js';
-import { createTestApp, json, type Caller, type TestApp } from '../helpers/app.js';
+import { createTestApp, json, requester, type Caller, type Method, type TestApp } from '../helpers/app.js';
 import { createKey, createMember, createOwner, type TestUser } from '../helpers/factories.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
 import { setupOperator } from '../helpers/operator.js';
@@ -28,8 +28,7 @@ afterAll(async () => {
 });
 afterEach(() => expectLedgerConsistent(t.db));
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-const call = (caller: Caller, method: Method, url: string, payload?: object) => t.app.inject({ method, url, ...caller, ...(payload && { payload }) });
+const call = requester(() => t);
 async function ok(caller: Caller, method: Method, url: string, payload?: object, status = 200) {
   const res = await call(caller, method, url, payload);
   expect(res.statusCode, res.body).toBe(status);

@@ -2,7 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as webhooks from '../../src/modules/webhooks/index.js';
 import { sql } from '../../src/platform/db/index.js';
-import { createTestApp, json, type Caller, type TestApp } from '../helpers/app.js';
+import { createTestApp, json, requester, type TestApp } from '../helpers/app.js';
 import { createKey, createMember, createOwner, type TestUser } from '../helpers/factories.js';
 import { startReceiver } from './receiver.js';
 
@@ -18,8 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const call = (caller: Caller, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
-  t.app.inject({ method, url, ...caller, ...(payload && { payload }) });
+const call = requester(() => t);
 
 describe('webhook endpoints API', () => {
   it('creates, shows, changes and deletes endpoints; the secret is shown when made only', async () => {

@@ -6,7 +6,7 @@ import { useFormat } from '../format';
 import { importProblemText } from '../reasons';
 import type { ContactImport, ImportPreview, RowProblem } from '../types';
 import { contactFields } from './contact-form';
-import { ErrorNote, SelectField } from './ui';
+import { DataTable, ErrorNote, SelectField } from './ui';
 
 const FINISHED = ['done', 'failed', 'cancelled'];
 
@@ -90,28 +90,16 @@ export function ContactImporter({ onDone, list }: { onDone: () => void; list?: {
       {upload && !running && (
         <>
           <h3>{t('import.preview')}</h3>
-          <div className="table-wrap">
-            <table className="table" data-testid="import-preview">
-              <thead>
-                <tr>
-                  <th scope="col">{t('import.line')}</th>
-                  <th scope="col">{t('contacts.name')}</th>
-                  <th scope="col">{t('contacts.phones')}</th>
-                  <th scope="col">{t('import.check')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {upload.preview.rows.map((r) => (
-                  <tr key={r.line} className={r.error ? 'rejected' : ''}>
-                    <td>{f.number(r.line)}</td>
-                    <td>{r.contact?.name ?? '—'}</td>
-                    <td>{r.contact?.phones.map((p) => `${t(`contacts.type.${p.type}`, { defaultValue: p.type })}: ${p.number}`).join(', ')}</td>
-                    <td>{r.error ? problem(r.error) : t('import.rowOk')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable testId="import-preview" columns={[t('import.line'), t('contacts.name'), t('contacts.phones'), t('import.check')]}>
+            {upload.preview.rows.map((r) => (
+              <tr key={r.line} className={r.error ? 'rejected' : ''}>
+                <td>{f.number(r.line)}</td>
+                <td>{r.contact?.name ?? '—'}</td>
+                <td>{r.contact?.phones.map((p) => `${t(`contacts.type.${p.type}`, { defaultValue: p.type })}: ${p.number}`).join(', ')}</td>
+                <td>{r.error ? problem(r.error) : t('import.rowOk')}</td>
+              </tr>
+            ))}
+          </DataTable>
           <p className="actions">
             <button className="primary" onClick={() => void start()}>{t('import.start')}</button>
             <button onClick={() => setUpload(null)}>{t('common.cancel')}</button>

@@ -117,3 +117,28 @@ export function useAnnouncement() {
   const announce = useCallback((text: string | null) => setMessage((m) => (text === null ? null : { text, n: (m?.n ?? 0) + 1 })), []);
   return [message, announce] as const;
 }
+
+type Column = ReactNode | { hidden: ReactNode };
+const isHidden = (c: Column): c is { hidden: ReactNode } => typeof c === 'object' && c !== null && 'hidden' in c;
+
+/**
+ * A table in the wrapper that scrolls it sideways on a phone, with one header
+ * per column; `{ hidden }` names a column for screen readers only (actions),
+ * and `false` leaves a column out.
+ */
+export function DataTable({ columns, testId, children }: { columns: (Column | false)[]; testId?: string; children: ReactNode }) {
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid={testId}>
+        <thead>
+          <tr>
+            {columns.filter((c): c is Column => c !== false).map((c, i) => (
+              <th key={i} scope="col">{isHidden(c) ? <span className="sr-only">{c.hidden}</span> : c}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}

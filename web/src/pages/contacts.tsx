@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { del, get, query } from '../api';
 import { ContactImporter } from '../components/contact-import';
 import { ContactForm } from '../components/contact-form';
-import { ErrorNote, PageHeader, useLoad } from '../components/ui';
+import { DataTable, ErrorNote, PageHeader, useLoad } from '../components/ui';
 import { download } from '../download';
 import { Link } from '../router';
 import type { Contact, Page } from '../types';
@@ -71,47 +71,35 @@ export function Contacts() {
       <ErrorNote error={list.error ?? error} />
       {list.data?.data.length === 0 && <p>{t('common.nothingFound')}</p>}
       {list.data && list.data.data.length > 0 && (
-        <div className="table-wrap">
-          <table className="table" data-testid="contacts-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('contacts.name')}</th>
-                <th scope="col">{t('contacts.phones')}</th>
-                <th scope="col">{t('contacts.addressBook')}</th>
-                <th scope="col"><span className="sr-only">{t('common.actions')}</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.data.map((c) => (
-                <tr key={c.id}>
-                  <td>
-                    {c.name}
-                    {c.organisation && <small className="hint"> · {c.organisation}</small>}
-                  </td>
-                  <td>
-                    <ul className="plain">
-                      {c.phones.map((p) => (
-                        <li key={p.number + p.type}>
-                          {t(`contacts.type.${p.type}`, { defaultValue: p.type })}:{' '}
-                          {p.type === 'mobile' ? (
-                            <Link to={`/sms?to=${encodeURIComponent(p.number)}`} title={t('contacts.smsTo', { number: p.number })}>{p.number}</Link>
-                          ) : (
-                            p.number
-                          )}
-                        </li>
-                      ))}
-                    </ul>
-                  </td>
-                  <td>{t(`contacts.book.${c.address_book}`)}</td>
-                  <td className="row-actions">
-                    <button onClick={() => setEditing(c)} aria-label={t('contacts.editNamed', { name: c.name })}>{t('common.edit')}</button>
-                    <button onClick={() => void remove(c)} aria-label={t('contacts.deleteNamed', { name: c.name })}>{t('common.delete')}</button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="contacts-table" columns={[t('contacts.name'), t('contacts.phones'), t('contacts.addressBook'), { hidden: t('common.actions') }]}>
+          {list.data.data.map((c) => (
+            <tr key={c.id}>
+              <td>
+                {c.name}
+                {c.organisation && <small className="hint"> · {c.organisation}</small>}
+              </td>
+              <td>
+                <ul className="plain">
+                  {c.phones.map((p) => (
+                    <li key={p.number + p.type}>
+                      {t(`contacts.type.${p.type}`, { defaultValue: p.type })}:{' '}
+                      {p.type === 'mobile' ? (
+                        <Link to={`/sms?to=${encodeURIComponent(p.number)}`} title={t('contacts.smsTo', { number: p.number })}>{p.number}</Link>
+                      ) : (
+                        p.number
+                      )}
+                    </li>
+                  ))}
+                </ul>
+              </td>
+              <td>{t(`contacts.book.${c.address_book}`)}</td>
+              <td className="row-actions">
+                <button onClick={() => setEditing(c)} aria-label={t('contacts.editNamed', { name: c.name })}>{t('common.edit')}</button>
+                <button onClick={() => void remove(c)} aria-label={t('contacts.deleteNamed', { name: c.name })}>{t('common.delete')}</button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </main>
   );

@@ -2,7 +2,7 @@ import { useContext, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { del, get, query } from '../api';
 import { StatusChip } from '../components/status';
-import { ErrorNote, PageHeader, useLoad } from '../components/ui';
+import { DataTable, ErrorNote, PageHeader, useLoad } from '../components/ui';
 import { FormatContext, nextDay, useFormat, zonedToIso } from '../format';
 import { FINAL_STATUSES, STATUSES, historyDetail } from '../reasons';
 import { Link, navigate, useLocation } from '../router';
@@ -83,28 +83,16 @@ function SentList() {
       <ErrorNote error={list.error} />
       {list.data && list.data.data.length === 0 && <p>{t('sent.none')}</p>}
       {list.data && list.data.data.length > 0 && (
-        <div className="table-wrap">
-          <table className="table" data-testid="sent-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('sent.when')}</th>
-                <th scope="col">{t('sent.to')}</th>
-                <th scope="col">{t('sent.text')}</th>
-                <th scope="col">{t('sent.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.data.map((m) => (
-                <tr key={m.id}>
-                  <td><Link to={`/sent?id=${m.id}`}>{f.dateTime(m.send_at)}</Link></td>
-                  <td>{m.to}</td>
-                  <td className="clip">{m.text}</td>
-                  <td><StatusChip status={m.status} errorCode={m.error_code} /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="sent-table" columns={[t('sent.when'), t('sent.to'), t('sent.text'), t('sent.status')]}>
+          {list.data.data.map((m) => (
+            <tr key={m.id}>
+              <td><Link to={`/sent?id=${m.id}`}>{f.dateTime(m.send_at)}</Link></td>
+              <td>{m.to}</td>
+              <td className="clip">{m.text}</td>
+              <td><StatusChip status={m.status} errorCode={m.error_code} /></td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <p className="actions">
         {cursor && <button onClick={() => setCursor(null)}>{t('common.first')}</button>}

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { del, get, post } from '../../api';
-import { ErrorNote, Field, useLoad } from '../../components/ui';
+import { DataTable, ErrorNote, Field, useLoad } from '../../components/ui';
 import { useFormat } from '../../format';
 import type { ApiKey } from '../../types';
 
@@ -39,30 +39,17 @@ export function ApiKeys() {
       <h2 id="keys-title">{t('settings.apiKeys')}</h2>
       <ErrorNote error={keys.error ?? error} fields={{ name: t('keys.name'), scopes: t('keys.scopes'), 'scopes[]': t('keys.scopes') }} />
       {secret && <Secret label={t('keys.secretOnce')} secret={secret} />}
-      <div className="table-wrap">
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('keys.name')}</th>
-              <th scope="col">{t('keys.prefix')}</th>
-              <th scope="col">{t('keys.scopes')}</th>
-              <th scope="col">{t('keys.lastUsed')}</th>
-              <th scope="col"><span className="sr-only">{t('common.actions')}</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {keys.data?.data.map((k) => (
-              <tr key={k.id}>
-                <td>{k.name}</td>
-                <td><code>{k.prefix}…</code></td>
-                <td>{k.scopes.join(', ')}</td>
-                <td>{f.dateTime(k.last_used_at)}</td>
-                <td>{k.revoked_at ? t('keys.revoked') : <button onClick={() => void del(`/v1/api-keys/${k.id}`).then(keys.reload, setError)} aria-label={t('keys.revokeNamed', { name: k.name })}>{t('keys.revoke')}</button>}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={[t('keys.name'), t('keys.prefix'), t('keys.scopes'), t('keys.lastUsed'), { hidden: t('common.actions') }]}>
+        {keys.data?.data.map((k) => (
+          <tr key={k.id}>
+            <td>{k.name}</td>
+            <td><code>{k.prefix}…</code></td>
+            <td>{k.scopes.join(', ')}</td>
+            <td>{f.dateTime(k.last_used_at)}</td>
+            <td>{k.revoked_at ? t('keys.revoked') : <button onClick={() => void del(`/v1/api-keys/${k.id}`).then(keys.reload, setError)} aria-label={t('keys.revokeNamed', { name: k.name })}>{t('keys.revoke')}</button>}</td>
+          </tr>
+        ))}
+      </DataTable>
       <form className="card" onSubmit={create}>
         <h3>{t('keys.new')}</h3>
         <Field label={t('keys.name')} name="name" required />

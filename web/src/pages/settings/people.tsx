@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { del, get, patch, post } from '../../api';
-import { ErrorNote, Field, SelectField, Status, useLoad } from '../../components/ui';
+import { DataTable, ErrorNote, Field, SelectField, Status, useLoad } from '../../components/ui';
 import { useFormat } from '../../format';
 import { useSession } from '../../session';
 import type { Account, User } from '../../types';
@@ -33,45 +33,32 @@ export function Users() {
       <h2 id="users-title">{t('settings.users')}</h2>
       <ErrorNote error={users.error ?? error} fields={{ email: t('auth.email'), name: t('setup.name'), role: t('users.role') }} />
       {link && <Status>{t('users.invited')} <code>{link}</code></Status>}
-      <div className="table-wrap">
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('setup.name')}</th>
-              <th scope="col">{t('auth.email')}</th>
-              <th scope="col">{t('users.role')}</th>
-              <th scope="col">{t('users.status')}</th>
-              <th scope="col"><span className="sr-only">{t('common.actions')}</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.data?.data.map((u) => (
-              <tr key={u.id}>
-                <td>{u.name}</td>
-                <td>{u.email}</td>
-                <td>
-                  {admin && u.id !== s.session.user.id ? (
-                    <select aria-label={t('users.roleOf', { name: u.name })} value={u.role} onChange={(e) => act(() => patch(`/v1/users/${u.id}`, { role: e.target.value }))}>
-                      {ROLES.map((r) => <option key={r} value={r}>{t(`users.roles.${r}`)}</option>)}
-                    </select>
-                  ) : (
-                    t(`users.roles.${u.role}`, { defaultValue: u.role })
-                  )}
-                </td>
-                <td>{t(`users.statuses.${u.status}`)}</td>
-                <td className="row-actions">
-                  {admin && u.id !== s.session.user.id && (
-                    <>
-                      <button onClick={() => act(() => patch(`/v1/users/${u.id}`, { disabled: u.status !== 'disabled' }))} aria-label={t(u.status === 'disabled' ? 'users.enableNamed' : 'users.disableNamed', { name: u.name })}>{u.status === 'disabled' ? t('users.enable') : t('users.disable')}</button>
-                      <button onClick={() => confirm(t('users.confirmRemove', { name: u.name })) && act(() => del(`/v1/users/${u.id}`))} aria-label={t('users.deleteNamed', { name: u.name })}>{t('common.delete')}</button>
-                    </>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={[t('setup.name'), t('auth.email'), t('users.role'), t('users.status'), { hidden: t('common.actions') }]}>
+        {users.data?.data.map((u) => (
+          <tr key={u.id}>
+            <td>{u.name}</td>
+            <td>{u.email}</td>
+            <td>
+              {admin && u.id !== s.session.user.id ? (
+                <select aria-label={t('users.roleOf', { name: u.name })} value={u.role} onChange={(e) => act(() => patch(`/v1/users/${u.id}`, { role: e.target.value }))}>
+                  {ROLES.map((r) => <option key={r} value={r}>{t(`users.roles.${r}`)}</option>)}
+                </select>
+              ) : (
+                t(`users.roles.${u.role}`, { defaultValue: u.role })
+              )}
+            </td>
+            <td>{t(`users.statuses.${u.status}`)}</td>
+            <td className="row-actions">
+              {admin && u.id !== s.session.user.id && (
+                <>
+                  <button onClick={() => act(() => patch(`/v1/users/${u.id}`, { disabled: u.status !== 'disabled' }))} aria-label={t(u.status === 'disabled' ? 'users.enableNamed' : 'users.disableNamed', { name: u.name })}>{u.status === 'disabled' ? t('users.enable') : t('users.disable')}</button>
+                  <button onClick={() => confirm(t('users.confirmRemove', { name: u.name })) && act(() => del(`/v1/users/${u.id}`))} aria-label={t('users.deleteNamed', { name: u.name })}>{t('common.delete')}</button>
+                </>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {admin && (
         <form className="card" onSubmit={invite}>
           <h3>{t('users.invite')}</h3>

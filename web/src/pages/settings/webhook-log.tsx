@@ -1,7 +1,7 @@
 import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get, post, query } from '../../api';
-import { ErrorNote, Status, useLoad } from '../../components/ui';
+import { DataTable, ErrorNote, Status, useLoad } from '../../components/ui';
 import { useFormat } from '../../format';
 import type { Delivery, DeliveryDetail, Page, WebhookEvent } from '../../types';
 
@@ -17,41 +17,28 @@ export function DeliveryLog({ id }: { id: string }) {
   if (!log.data) return null;
   if (log.data.data.length === 0) return <Status>{t('webhooks.noDeliveries')}</Status>;
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="delivery-log">
-        <thead>
+    <DataTable testId="delivery-log" columns={[t('webhooks.when'), t('webhooks.event'), t('webhooks.status'), t('webhooks.attempts'), t('webhooks.lastError')]}>
+      {log.data.data.map((d) => (
+        <Fragment key={d.id}>
           <tr>
-            <th scope="col">{t('webhooks.when')}</th>
-            <th scope="col">{t('webhooks.event')}</th>
-            <th scope="col">{t('webhooks.status')}</th>
-            <th scope="col">{t('webhooks.attempts')}</th>
-            <th scope="col">{t('webhooks.lastError')}</th>
+            <td>{f.dateTime(d.created_at)}</td>
+            <td>{t(eventKey(d.event_type), { defaultValue: d.event_type })}</td>
+            <td>{t(`webhooks.deliveryStatus.${d.status}`)}</td>
+            <td>
+              <button className="link" onClick={() => setOpen(open === d.id ? null : d.id)} aria-expanded={open === d.id} aria-label={t('webhooks.showAttempts', { count: d.attempts, n: f.number(d.attempts) })}>
+                {f.number(d.attempts)}
+              </button>
+            </td>
+            <td>{d.last_error ?? '—'}</td>
           </tr>
-        </thead>
-        <tbody>
-          {log.data.data.map((d) => (
-            <Fragment key={d.id}>
-              <tr>
-                <td>{f.dateTime(d.created_at)}</td>
-                <td>{t(eventKey(d.event_type), { defaultValue: d.event_type })}</td>
-                <td>{t(`webhooks.deliveryStatus.${d.status}`)}</td>
-                <td>
-                  <button className="link" onClick={() => setOpen(open === d.id ? null : d.id)} aria-expanded={open === d.id} aria-label={t('webhooks.showAttempts', { count: d.attempts, n: f.number(d.attempts) })}>
-                    {f.number(d.attempts)}
-                  </button>
-                </td>
-                <td>{d.last_error ?? '—'}</td>
-              </tr>
-              {open === d.id && (
-                <tr>
-                  <td colSpan={5}><AttemptLog id={d.id} /></td>
-                </tr>
-              )}
-            </Fragment>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          {open === d.id && (
+            <tr>
+              <td colSpan={5}><AttemptLog id={d.id} /></td>
+            </tr>
+          )}
+        </Fragment>
+      ))}
+    </DataTable>
   );
 }
 
@@ -118,33 +105,21 @@ export function EventLog({ canReplay }: { canReplay: boolean }) {
       {done && <Status>{done}</Status>}
       {events.data?.data.length === 0 && <p>{t('webhooks.noEvents')}</p>}
       {events.data && events.data.data.length > 0 && (
-        <div className="table-wrap">
-          <table className="table" data-testid="event-log">
-            <thead>
-              <tr>
-                <th scope="col">{t('webhooks.when')}</th>
-                <th scope="col">{t('webhooks.event')}</th>
-                <th scope="col">{t('webhooks.payload')}</th>
-                {canReplay && <th scope="col"><span className="sr-only">{t('common.actions')}</span></th>}
-              </tr>
-            </thead>
-            <tbody>
-              {events.data.data.map((e) => (
-                <tr key={e.id}>
-                  <td>{f.dateTime(e.created_at)}</td>
-                  <td>{t(eventKey(e.type), { defaultValue: e.type })}</td>
-                  <td>
-                    <details>
-                      <summary><code>{e.id}</code></summary>
-                      <pre className="response-start">{JSON.stringify(e.payload, null, 2)}</pre>
-                    </details>
-                  </td>
-                  {canReplay && <td><button onClick={() => replay(e)}>{t('webhooks.replay')}</button></td>}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="event-log" columns={[t('webhooks.when'), t('webhooks.event'), t('webhooks.payload'), canReplay && { hidden: t('common.actions') }]}>
+          {events.data.data.map((e) => (
+            <tr key={e.id}>
+              <td>{f.dateTime(e.created_at)}</td>
+              <td>{t(eventKey(e.type), { defaultValue: e.type })}</td>
+              <td>
+                <details>
+                  <summary><code>{e.id}</code></summary>
+                  <pre className="response-start">{JSON.stringify(e.payload, null, 2)}</pre>
+                </details>
+              </td>
+              {canReplay && <td><button onClick={() => replay(e)}>{t('webhooks.replay')}</button></td>}
+            </tr>
+          ))}
+        </DataTable>
       )}
       <p className="actions">
         {cursors.length > 0 && <button onClick={() => setCursors([])}>{t('common.first')}</button>}
