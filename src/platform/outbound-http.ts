@@ -115,6 +115,15 @@ function staticCheck(raw: string, allowed: Allowed): Check {
   return refusal === null ? { ok: true, url } : { ok: false, reason: refusal };
 }
 
+/**
+ * The checks that need no DNS (scheme, credentials, literal and named hosts),
+ * for request paths that must not wait on a resolver; the address actually
+ * connected to is checked again when the request is made.
+ */
+export function checkUrlSyntax(raw: string, policy?: OutboundPolicy): Check {
+  return staticCheck(raw, compile(policy));
+}
+
 function resolvedRefusal(host: string, addresses: LookupAddress[], allowed: Allowed): string | null {
   if (addresses.length === 0) return `${host} has no address`;
   for (const { address } of addresses) {

@@ -1,8 +1,9 @@
 import { invalid } from '../../platform/errors.js';
+import { isEmailAddress } from '../mail/index.js';
 
 export function normaliseEmail(email: string, field = 'email'): string {
   const value = email.trim();
-  if (value.length > 254 || /[\s\0]/.test(value) || !/^[^@]+@[^@]+\.[^@]+$/.test(value)) {
+  if (!isEmailAddress(value)) {
     throw invalid(field, 'Not a valid email address');
   }
   return value;

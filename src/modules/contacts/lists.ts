@@ -6,7 +6,7 @@ import { parseNumber } from '../numbers/index.js';
 import { findContactRows, type Viewer } from './contacts.repository.js';
 import { ownerFor } from './contacts.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { isEmailAddress } from './normalise-contact.js';
+import { isEmailAddress } from '../mail/index.js';
 import {
   deleteListRow, deleteMemberRow, findListRow, findListRows, findMemberRows, insertList, insertMembers, listMemberRows,
   lockListNesting, reachableLists, searchListRows, updateListRow, type ListRow, type MemberRow, type NewMember,

@@ -1,3 +1,4 @@
+import { isEmailAddress } from '../mail/index.js';
 import { countryCallingCode, parseNumber } from '../numbers/index.js';
 import { CONTACT_LIMITS, PHONE_TYPES, type ContactInput, type ContactProblemCode, type PhoneType } from './types.js';
 
@@ -17,10 +18,6 @@ export interface NormalisedContact {
 /** What is wrong, as a sentence that stands on its own, and where. */
 export type ContactProblem = { field: string; reason: string; code: ContactProblemCode };
 
-const EMAIL = /^[^\s@<>(),;:"[\]\\\p{Cc}]+@[^\s@<>(),;:"[\]\\\p{Cc}]+\.[^\s@<>(),;:"[\]\\\p{Cc}]+$/u;
-
-/** A plain address, lower case, as stored; anything with a display name or comments is refused. */
-export const isEmailAddress = (email: string) => email.length <= CONTACT_LIMITS.email && EMAIL.test(email);
 
 /** Lower case without accents, so that "muller" finds "Müller". */
 function fold(text: string): string {

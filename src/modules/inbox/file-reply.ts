@@ -1,14 +1,13 @@
 import type { Executor } from '../../platform/db/index.js';
 import { newId } from '../../platform/ids.js';
 import { recordOptOut } from '../contacts/index.js';
-import { enqueueEmail } from '../mail/index.js';
+import { enqueueEmail, isEmailAddress } from '../mail/index.js';
 import { cancelMessagesTo, findRepliedMessage } from '../messages/index.js';
 import { routeReply } from '../senders/index.js';
 import { emitEvents } from '../webhooks/index.js';
 import { listRuleRows } from './forwarding.repository.js';
 import { forwardEmail } from './forward-email.js';
 import { insertInboxRow } from './inbox.repository.js';
-import { isEmailAddress } from './forwarding-rules.js';
 import { optOutKeyword, type OptOut } from './opt-out.js';
 
 /** A reply put together from its parts, not yet in anyone's inbox. */

@@ -29,7 +29,7 @@ export function forwardEmail(reply: ForwardedReply): { subject: string; text: st
     `Received: ${reply.receivedAt.toISOString()}`,
     ...(reply.incomplete ? ['Some parts of this message never arrived.'] : []),
     '',
-    reply.text.replace(/\0/g, ''),
+    reply.text,
   ];
   return { subject: `SMS from ${from}`, text: lines.join('\n') };
 }

@@ -1,7 +1,9 @@
 import type { Executor } from '../../platform/db/index.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { checkUrl, type OutboundPolicy } from '../../platform/outbound-http.js';
+import type { OutboundPolicy } from '../../platform/outbound-http.js';
+import { isEmailAddress } from '../mail/index.js';
+import { checkWebhookUrl } from '../webhooks/index.js';
 import { deleteRuleRow, findRuleRow, insertRule, listRuleRows, lockRules, updateRuleRow, type RuleKind, type RuleRow } from './forwarding.repository.js';
 import type { ForwardingRule } from './types.js';
 
@@ -20,11 +22,6 @@ export interface RuleOptions {
 
 const toRule = (r: RuleRow): ForwardingRule => ({ id: r.id, kind: r.kind, target: r.target, enabled: r.enabled, createdAt: r.created_at });
 
-/** One address, no display name, nothing that could end a header line. */
-export function isEmailAddress(value: string): boolean {
-  return value.length <= 254 && /^[^@\s<>",;:()[\]\\]+@[^@\s<>",;:()[\]\\]+\.[^@\s<>",;:()[\]\\]+$/.test(value) && !/[\p{Cc}]/u.test(value);
-}
-
 async function checkedTarget(kind: RuleKind, raw: string, options: RuleOptions): Promise<string> {
   const target = raw.trim();
   if (kind === 'email') {
@@ -32,10 +29,7 @@ async function checkedTarget(kind: RuleKind, raw: string, options: RuleOptions):
     return target;
   }
   if (target.length > 2000) throw invalid('target', 'The URL is longer than 2,000 characters');
-  const check = await checkUrl(target, options.policy);
-  // A URL that parses but may not be called: the request was well formed, its target is refused.
-  if (!check.ok) throw new AppError('invalid_request', `The URL cannot be used: ${check.reason}`, { field: 'target' });
-  return check.url.toString();
+  return checkWebhookUrl(target, options, 'target');
 }
 
 export async function listForwardingRules(db: Executor, accountId: string): Promise<ForwardingRule[]> {

@@ -68,4 +68,4 @@ export function joinParts(parts: { sequence: number; text: string }[], total: nu
   return { text, incomplete };
 }
 
-export const missingMarker = (sequence: number, total: number) => ` [part ${sequence} of ${total} missing] `;
+const missingMarker = (sequence: number, total: number) => ` [part ${sequence} of ${total} missing] `;

@@ -1,3 +1,4 @@
+export { MAX_RESOLVED_RECIPIENTS } from './prepare-send.js';
 export { acceptMessages, createSendQueue, hashRequest, type SendQueue, type SendRequest, type SendResult, type Caller, type AcceptOptions } from './accept-messages.js';
 export { getMessage, listMessages, previewMessage, type MessageDetail, type Preview } from './read-messages.js';
 export { cancelMessage, cancelMessagesTo } from './cancel-message.js';

@@ -5,7 +5,7 @@ import { getSendingSettings } from '../accounts/index.js';
 import { findSuppressed, resolveRecipients, type RecipientItem } from '../contacts/index.js';
 import { parseNumber } from '../numbers/index.js';
 import { assignPoolNumbers, poolSender, resolveSender } from '../senders/index.js';
-import { checkUrl, type OutboundPolicy } from '../../platform/outbound-http.js';
+import { checkUrlSyntax, type OutboundPolicy } from '../../platform/outbound-http.js';
 import { getSmsPriceList, priceForCountry } from '../pricing/index.js';
 import { splitText, validateText } from '../sms-text/index.js';
 import type { NewMessage } from './messages.repository.js';
@@ -85,7 +85,7 @@ export async function prepareSend(
   if (textProblem) throw invalid('text', textProblem.reason);
   const sender = await resolveSender(db, caller, req.sender, options.defaultSender);
   if (req.callbackUrl !== undefined) {
-    const check = await checkUrl(req.callbackUrl, options.outboundPolicy);
+    const check = checkUrlSyntax(req.callbackUrl, options.outboundPolicy);
     if (!check.ok) throw invalid('callback_url', `${req.callbackUrl} cannot receive callbacks: ${check.reason}`);
   }
   const sendAt = req.sendAt ?? now;

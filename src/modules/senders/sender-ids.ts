@@ -24,7 +24,7 @@ export interface SenderId {
   createdAt: Date;
 }
 
-export const senderIdView = (r: repo.SenderIdRow): SenderId => ({
+const senderIdView = (r: repo.SenderIdRow): SenderId => ({
   id: r.id, kind: r.kind, value: r.value, userId: r.user_id, verified: r.verified_at !== null, createdAt: r.created_at,
 });
 

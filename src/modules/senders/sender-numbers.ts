@@ -51,9 +51,10 @@ export async function assignSenderNumber(db: Executor, number: string, accountId
 
 /** Removing a pool number also forgets its pairings: replies to it are then unroutable. */
 export async function removeSenderNumber(db: Executor, number: string): Promise<void> {
+  const stored = e164(number);
   const removed = await db.transaction().execute(async (tx) => {
-    const found = await repo.deleteSenderNumber(tx, e164(number));
-    if (found) await repo.deleteDefaultsNaming(tx, e164(number));
+    const found = await repo.deleteSenderNumber(tx, stored);
+    if (found) await repo.deleteDefaultsNaming(tx, stored);
     return found;
   });
   if (!removed) throw notFound('Sender number');

@@ -59,11 +59,6 @@ export async function countPoolNumbers(db: Executor): Promise<number> {
   return r.rows[0]?.n ?? 0;
 }
 
-export async function findDedicated(db: Executor, accountId: string, number: string): Promise<boolean> {
-  const r = await sql`select 1 from sender_numbers where number = ${number} and kind = 'dedicated' and account_id = ${accountId}`.execute(db);
-  return r.rows.length > 0;
-}
-
 /** The pool numbers already paired with these recipients for this account. */
 export async function findPoolAssignments(db: Executor, accountId: string, recipients: string[]): Promise<Map<string, string>> {
   const r = await sql<{ recipient: string; pool_number: string }>`select recipient, pool_number from pool_assignments

@@ -36,9 +36,11 @@ const view = (r: EndpointRow): WebhookEndpoint => ({
 });
 
 /** Refused at save with the guard's reason; `postJson` checks again at connect time. */
-export async function checkWebhookUrl(url: string, options: UrlCheckOptions = {}, field = 'url'): Promise<void> {
+/** The URL as it will be called, or a refusal naming `field` and why (the SSRF guard, at save time). */
+export async function checkWebhookUrl(url: string, options: UrlCheckOptions = {}, field = 'url'): Promise<string> {
   const check = await checkUrl(url, options.policy, options.resolve);
   if (!check.ok) throw invalid(field, `cannot be used: ${check.reason}`);
+  return check.url.toString();
 }
 
 function checkEvents(events: string[]): EventType[] {

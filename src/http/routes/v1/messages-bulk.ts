@@ -11,7 +11,6 @@ import { errorResponses } from '../../schemas.js';
 import { validatorCompiler } from '../../validation.js';
 import { callerOf, SendBody, SendResultSchema, toSendRequest, type SendFields } from './messages.js';
 
-const MAX_BULK_RECIPIENTS = 1_000_000;
 const MAX_LINE = 10_000;
 
 // The first line carries the message fields of POST /v1/messages, without `to`.
@@ -63,7 +62,7 @@ async function readBulk(stream: Readable): Promise<{ header: Record<string, unkn
     }
     const item = toItem(value);
     if (item === null) throw invalid(`line ${n}`, 'must be a number as a JSON string, {"to": "…"}, {"contact": "ctc_…"} or {"list": "lst_…"}');
-    if (to.length >= MAX_BULK_RECIPIENTS) throw invalid(`line ${n}`, `more than ${MAX_BULK_RECIPIENTS} recipients`);
+    if (to.length >= messages.MAX_RESOLVED_RECIPIENTS) throw invalid(`line ${n}`, `more than ${messages.MAX_RESOLVED_RECIPIENTS} recipients`);
     to.push(item);
   }
   if (!header) throw invalid('body', 'The first line must hold the message: {"text": "…"}');
