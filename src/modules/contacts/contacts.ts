@@ -7,7 +7,7 @@ import {
   type ContactRow, type Viewer,
 } from './contacts.repository.js';
 import { searchContactRows } from './contact-search.repository.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodePosition, encodePosition } from './cursor.js';
 import { foldQuery, isProblem, normaliseContact, type NormalisedContact } from './normalise-contact.js';
 import type { AddressBook, Contact, ContactInput } from './types.js';
 
@@ -84,8 +84,8 @@ export async function searchContacts(db: Executor, viewer: Viewer, query: Contac
     ...(folded && 'text' in folded && folded.text && { q: folded.text }),
     ...(folded && 'number' in folded && { number: folded.number }),
     ...(query.tag && { tag: query.tag }),
-    ...(query.cursor && { after: decodeCursor(query.cursor) }),
+    ...(query.cursor && { after: decodePosition(query.cursor) }),
   });
   const last = rows.length === query.limit ? rows[rows.length - 1] : undefined;
-  return { data: rows.map(toContact), nextCursor: last ? encodeCursor({ sortName: last.sort_name, id: last.id, ...(folded && { tier: last.tier }) }) : null };
+  return { data: rows.map(toContact), nextCursor: last ? encodePosition({ sortName: last.sort_name, id: last.id, ...(folded && { tier: last.tier }) }) : null };
 }

@@ -5,7 +5,7 @@ import { getSendingSettings } from '../accounts/index.js';
 import { parseNumber } from '../numbers/index.js';
 import { findContactRows, type Viewer } from './contacts.repository.js';
 import { ownerFor } from './contacts.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodePosition, encodePosition } from './cursor.js';
 import { isEmailAddress } from '../mail/index.js';
 import {
   deleteListRow, deleteMemberRow, findListRow, findListRows, findMemberRows, insertList, insertMembers, listMemberRows,
@@ -76,10 +76,10 @@ export async function searchLists(db: Executor, viewer: Viewer, query: { q?: str
   const rows = await searchListRows(db, viewer, {
     book: query.addressBook ?? 'all', limit: query.limit,
     ...(query.q?.trim() && { q: query.q.trim() }),
-    ...(query.cursor && { after: decodeCursor(query.cursor) }),
+    ...(query.cursor && { after: decodePosition(query.cursor) }),
   });
   const last = rows.length === query.limit ? rows[rows.length - 1] : undefined;
-  return { data: rows.map(toList), nextCursor: last ? encodeCursor({ sortName: last.sort_name, id: last.id }) : null };
+  return { data: rows.map(toList), nextCursor: last ? encodePosition({ sortName: last.sort_name, id: last.id }) : null };
 }
 
 export async function updateList(db: Executor, viewer: Viewer, id: string, patch: { name?: string; description?: string | null }): Promise<ContactList> {

@@ -1,5 +1,6 @@
+import { decodeCursor, encodeCursor } from '../../platform/cursor.js';
 import type { Executor } from '../../platform/db/index.js';
-import { invalid, notFound } from '../../platform/errors.js';
+import { notFound } from '../../platform/errors.js';
 import { countUnread, deleteInboxRow, findInboxRow, listInboxRows, setRead, type InboxFilter, type InboxRow } from './inbox.repository.js';
 import type { InboxMessage, UnroutableReply } from './types.js';
 
@@ -27,26 +28,20 @@ function toMessage(r: InboxRow): InboxMessage {
   };
 }
 
-const encodeCursor = (r: InboxRow) => Buffer.from(JSON.stringify([r.received_at.toISOString(), r.id])).toString('base64url');
+const encodePosition = (r: InboxRow) => encodeCursor([r.received_at.toISOString(), r.id]);
 
-function decodeCursor(cursor: string): { receivedAt: Date; id: string } {
-  try {
-    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string') {
-      const receivedAt = new Date(v[0]);
-      if (!Number.isNaN(receivedAt.getTime())) return { receivedAt, id: v[1] };
-    }
-  } catch {
-    // fall through to the one error below
-  }
-  throw invalid('cursor', 'is not a cursor this API gave');
-}
+const decodePosition = (cursor: string): { receivedAt: Date; id: string } =>
+  decodeCursor(cursor, (keys) => {
+    const [at, id] = keys;
+    const receivedAt = typeof at === 'string' ? new Date(at) : null;
+    return keys.length === 2 && typeof id === 'string' && receivedAt && !Number.isNaN(receivedAt.getTime()) ? { receivedAt, id } : null;
+  });
 
 async function page(db: Executor, accountId: string | null, filter: InboxFilter, options: { cursor?: string; limit: number }): Promise<{ rows: InboxRow[]; nextCursor: string | null }> {
-  const after = options.cursor ? decodeCursor(options.cursor) : null;
+  const after = options.cursor ? decodePosition(options.cursor) : null;
   const rows = await listInboxRows(db, accountId, filter, after, options.limit);
   const last = rows[rows.length - 1];
-  return { rows, nextCursor: rows.length === options.limit && last ? encodeCursor(last) : null };
+  return { rows, nextCursor: rows.length === options.limit && last ? encodePosition(last) : null };
 }
 
 // A "+" typed into a query string arrives as a space: "+32 475…" and "32475…" mean the same number.
