@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomFillSync } from 'node:crypto';
 
 /** Id kinds, so that an id says what it points at (`acct_…`, `usr_…`). */
 export type IdPrefix = 'acct' | 'usr' | 'ses' | 'key' | 'mail' | 'req' | 'msg' | 'bat' | 'ctc' | 'lst' | 'imp'
-  | 'sid' | 'inb' | 'fwd' | 'whe' | 'evt' | 'whd';
+  | 'sid' | 'inb' | 'fwd' | 'whe' | 'evt' | 'whd' | 'hld' | 'chg';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZabcdefghijkmnopqrstuvwxyz';
 

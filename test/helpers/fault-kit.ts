@@ -32,8 +32,10 @@ export async function pumpWith(
     }
     const n = await messages.dispatchDueParts(db, pool, options.dispatch ?? {});
     await messages.reconcileParkedReceipts(db);
+    await messages.chargeParts(db);
     if (n === 0) await sleep(20);
   }
+  await messages.chargeParts(db);
 }
 
 /** `count` distinct Belgian mobile numbers from `+32475<start>` on. */
@@ -69,22 +71,30 @@ export async function partsOf(db: Executor, messageIds: string[]): Promise<PartF
 }
 
 /**
- * What the ledger says about each part: how many settle and refund
- * transactions carry its reference (`part:<id>`), and the parts held for the
- * messages' holds against those settled plus refunded.
+ * What each part was charged, from its mark (`charge`), checked against the
+ * ledger: each hold's settles and refunds must add up to exactly the parts of
+ * its messages marked settled and refunded, so that a part charged twice, or
+ * charged without its mark, fails here. `held` and `released`: parts held for
+ * the messages' holds, and settled plus refunded of them.
  */
 export async function chargesOf(db: Executor, messageIds: string[]): Promise<{ perPart: Map<string, { settles: number; refunds: number }>; held: number; released: number }> {
-  const parts = await sql<{ id: string; hold_reference: string }>`select p.id, m.hold_reference from message_parts p join messages m on m.id = p.message_id
-    where p.message_id = any(${messageIds}::text[])`.execute(db);
-  const refs = parts.rows.map((p) => `part:${p.id}`);
+  const parts = await sql<{ id: string; hold_reference: string; charge: string | null }>`select p.id, m.hold_reference, p.charge
+    from message_parts p join messages m on m.id = p.message_id where p.message_id = any(${messageIds}::text[])`.execute(db);
+  const perPart = new Map(parts.rows.map((p) => [String(p.id), { settles: p.charge === 'settled' ? 1 : 0, refunds: p.charge === 'refunded' ? 1 : 0 }]));
   const holdRefs = [...new Set(parts.rows.map((p) => p.hold_reference))];
-  const tx = await sql<{ reference: string; kind: string; n: string }>`select reference, kind, count(*) as n from ledger_transactions
-    where kind in ('settle', 'refund') and reference = any(${refs}::text[]) group by reference, kind`.execute(db);
-  const perPart = new Map(parts.rows.map((p) => [p.id, { settles: 0, refunds: 0 }]));
-  for (const row of tx.rows) {
-    const entry = perPart.get(row.reference.slice('part:'.length))!;
-    if (row.kind === 'settle') entry.settles += Number(row.n);
-    else entry.refunds += Number(row.n);
+  const ledgerSide = await sql<{ reference: string; kind: string; parts: string }>`select h.reference, f.kind, sum(f.quota_parts + f.provision_parts) as parts
+    from ledger_transactions h join ledger_transactions f on f.hold_id = h.id
+    where h.kind = 'hold' and h.reference = any(${holdRefs}::text[]) and f.kind in ('settle', 'refund') group by h.reference, f.kind`.execute(db);
+  const marked = await sql<{ reference: string; charge: string; parts: string }>`select m.hold_reference as reference, p.charge, count(*) as parts
+    from message_parts p join messages m on m.id = p.message_id
+    where m.hold_reference = any(${holdRefs}::text[]) and p.charge is not null group by m.hold_reference, p.charge`.execute(db);
+  const key = (reference: string, kind: string) => `${reference} ${kind === 'settle' || kind === 'settled' ? 'settle' : 'refund'}`;
+  const fromLedger = Object.fromEntries(ledgerSide.rows.map((r) => [key(r.reference, r.kind), Number(r.parts)]));
+  const fromParts = Object.fromEntries(marked.rows.map((r) => [key(r.reference, r.charge), Number(r.parts)]));
+  const keys = [...new Set([...Object.keys(fromLedger), ...Object.keys(fromParts)])];
+  const disagree = keys.filter((k) => fromLedger[k] !== fromParts[k]);
+  if (disagree.length > 0) {
+    throw new Error(`ledger and part marks disagree: ${disagree.slice(0, 5).map((k) => `${k}: ledger ${fromLedger[k] ?? 0}, parts ${fromParts[k] ?? 0}`).join('; ')}`);
   }
   const sums = await sql<{ held: string; released: string }>`
     select coalesce(sum(h.quota_parts + h.provision_parts), 0) as held,

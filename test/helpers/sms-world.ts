@@ -31,8 +31,10 @@ export async function startSmsWorld(t: TestApp, options: { receiptDelayMs?: numb
         }
         const n = await pool.dispatch(() => messages.dispatchDueParts(t.db, pool));
         await messages.reconcileParkedReceipts(t.db);
+        await messages.chargeParts(t.db);
         if (n === 0) await sleep(20);
       }
+      await messages.chargeParts(t.db);
     },
     async close() {
       await pool.stop();

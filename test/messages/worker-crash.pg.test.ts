@@ -81,6 +81,8 @@ describe('a worker killed with SIGKILL mid-send', () => {
         'every message final',
         250,
       );
+      // The worker's charge job settles and refunds shortly after.
+      await waitUntil(async () => (await count(sql`select count(*) as n from message_parts where charge is null`)) === 0, 10_000, 'every part charged', 100);
       console.log(`worker crash: all ${COUNT} messages final ${((Date.now() - restarted) / 1000).toFixed(1)} s after the restart (${sending} parts were in flight at the kill)`);
     } finally {
       await first?.stop('SIGKILL');

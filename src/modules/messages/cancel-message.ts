@@ -16,7 +16,7 @@ export async function cancelMessage(db: Executor, accountId: string, id: string)
     if (message.status !== 'scheduled' && message.status !== 'queued') {
       throw new AppError('conflict', `The message is ${message.status} and can no longer be cancelled`);
     }
-    const cancelled = (await cancelPendingParts(tx, [id])).length;
+    const cancelled = (await cancelPendingParts(tx, [id], true)).length;
     if (cancelled < message.parts_count) {
       throw new AppError('conflict', 'Part of the message is being sent right now and can no longer be cancelled');
     }
@@ -34,7 +34,7 @@ export async function cancelMessage(db: Executor, accountId: string, id: string)
 export async function cancelMessagesTo(tx: Executor, accountId: string, recipient: string, detail: string): Promise<number> {
   const pending = await findPendingTo(tx, accountId, recipient);
   if (pending.length === 0) return 0;
-  const parts = await cancelPendingParts(tx, pending.map((m) => m.id));
+  const parts = await cancelPendingParts(tx, pending.map((m) => m.id), true);
   const byMessage = new Map<string, { hold: string; parts: number }>();
   for (const p of parts) {
     const entry = byMessage.get(p.message_id) ?? { hold: p.hold_reference, parts: 0 };

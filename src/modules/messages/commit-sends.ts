@@ -3,7 +3,9 @@ import { AppError } from '../../platform/errors.js';
 import type { FlushResult } from '../../platform/batcher.js';
 import * as ledger from '../ledger/index.js';
 import { findKeys, storeKeys, tryLockKeys } from './idempotency.repository.js';
-import { deleteUncommittedMessages, insertMessages, insertParts, type NewPart } from './messages.repository.js';
+import { newId } from '../../platform/ids.js';
+import { planGroupHolds, referenceOfMessages, splitHold, type GroupHold, type HoldShare } from './group-holds.js';
+import { deleteUncommittedMessages, insertMessages, insertParts, setHoldReferences, type NewPart } from './messages.repository.js';
 import type { PreparedSend, SendResult } from './prepare-send.js';
 
 export interface Committed {
@@ -47,27 +49,20 @@ export async function commitSends(db: Executor, sends: PreparedSend[]): Promise<
     // Rows first, credit last: the holds lock the wallet until the commit, and
     // the other groups of the account wait for it, so that lock should cover
     // as little as possible. Rows of a send its holds then refuse are removed.
-    await writeRows(tx, live.map((i) => sends[i]!));
-    const items = live.flatMap((i) => sends[i]!.holds.map((h) => ({ send: i, input: { accountId: sends[i]!.caller.accountId, reference: h.reference, parts: h.parts, pricePerPartMinor: h.price } })));
+    const groups = planGroupHolds(sends, live, newId('hld'));
+    await writeRows(tx, live.map((i) => sends[i]!), referenceOfMessages(sends, groups));
     // One clock for the group: the sends arrived within milliseconds of each other.
     const now = new Date(Math.max(...sends.map((s) => s.now.getTime())));
-    const holds = items.length > 0 ? await ledger.holdMany(tx, items.map((x) => x.input), { now }) : [];
-    const refunds: { holdReference: string; reference: string; parts: number }[] = [];
-    items.forEach((item, n) => {
-      const h = holds[n]!;
-      if (!h.ok) fail(item.send, h.error);
-    });
-    items.forEach((item, n) => {
-      const h = holds[n]!;
-      const result = sends[item.send]!.result;
-      // A send whose other price group could not be paid keeps none of its holds.
-      if (h.ok && out[item.send]) refunds.push({ holdReference: item.input.reference, reference: `${item.input.reference}:undo`, parts: item.input.parts });
-      else if (h.ok) {
-        result.cost.parts += item.input.parts;
-        result.cost.quota_parts += h.hold.quotaParts;
-        result.cost.provision += Number(h.hold.provisionMinor);
-      }
-    });
+    const taken = await holdGroups(tx, sends, groups, now, fail);
+    const refunds = taken.filter((t) => out[t.send]).map((t) => ({ holdReference: t.reference, reference: t.shared ? `${t.reference}:undo:${t.share}` : `${t.reference}:undo`, parts: t.parts }));
+    for (const t of taken) {
+      if (out[t.send]) continue;
+      const cost = sends[t.send]!.result.cost;
+      cost.parts += t.parts;
+      cost.quota_parts += t.quotaParts;
+      cost.provision += Number(t.provisionMinor);
+    }
+    // A send whose other price could not be paid keeps none of its holds.
     if (refunds.length > 0) await ledger.refundMany(tx, refunds);
     const refused = live.filter((i) => out[i]);
     await deleteUncommittedMessages(tx, refused.flatMap((i) => sends[i]!.messages.map((m) => m.id)));
@@ -80,13 +75,56 @@ export async function commitSends(db: Executor, sends: PreparedSend[]): Promise<
   });
 }
 
-async function writeRows(tx: Executor, sends: PreparedSend[]): Promise<void> {
+/** A hold a send now has: its share of a group hold, or one of its own. */
+interface Taken {
+  send: number;
+  reference: string;
+  /** The send's own reference for its share. */
+  share: string;
+  shared: boolean;
+  parts: number;
+  quotaParts: number;
+  provisionMinor: bigint;
+}
+
+/**
+ * Holds each group as one; a group that cannot be paid as a whole (credit or
+ * a spending limit runs out part-way) is held send by send, so that only the
+ * sends that cannot pay fail, and its messages point at their own holds.
+ */
+async function holdGroups(tx: Executor, sends: PreparedSend[], groups: GroupHold[], now: Date, fail: (i: number, e: unknown) => void): Promise<Taken[]> {
+  if (groups.length === 0) return [];
+  const taken: Taken[] = [];
+  const alone: (HoldShare & { accountId: string; price: bigint })[] = [];
+  const results = await ledger.holdMany(tx, groups.map((g) => ({ accountId: g.accountId, reference: g.reference, parts: g.parts, pricePerPartMinor: g.price })), { now });
+  groups.forEach((g, n) => {
+    const r = results[n]!;
+    if (r.ok) {
+      for (const { share, quotaParts, provisionMinor } of splitHold(g, r.hold)) {
+        taken.push({ send: share.send, reference: g.reference, share: share.reference, shared: g.shares.length > 1, parts: share.parts, quotaParts, provisionMinor });
+      }
+    } else if (g.shares.length === 1) fail(g.shares[0]!.send, r.error);
+    else alone.push(...g.shares.map((s) => ({ ...s, accountId: g.accountId, price: g.price })));
+  });
+  if (alone.length === 0) return taken;
+  const own = await ledger.holdMany(tx, alone.map((s) => ({ accountId: s.accountId, reference: s.reference, parts: s.parts, pricePerPartMinor: s.price })), { now });
+  alone.forEach((s, n) => {
+    const r = own[n]!;
+    if (r.ok) taken.push({ send: s.send, reference: s.reference, share: s.reference, shared: false, parts: s.parts, quotaParts: r.hold.quotaParts, provisionMinor: r.hold.provisionMinor });
+    else fail(s.send, r.error);
+  });
+  await setHoldReferences(tx, alone.flatMap((s) => sends[s.send]!.messages.filter((m) => m.holdReference === s.reference).map((m) => ({ id: m.id, holdReference: s.reference }))));
+  return taken;
+}
+
+async function writeRows(tx: Executor, sends: PreparedSend[], holdOf: Map<string, string>): Promise<void> {
   const parts: NewPart[] = [];
   for (const s of sends) {
     for (const m of s.messages) {
       s.parts.forEach((p, seq) => parts.push({ messageId: m.id, seq: seq + 1, dataCoding: p.dataCoding, udh: p.udh, payload: p.payload, status: s.partStatus, dueAt: s.dueAt }));
     }
   }
-  await insertMessages(tx, sends.flatMap((s) => s.messages));
+  const messages = sends.flatMap((s) => s.messages);
+  await insertMessages(tx, holdOf.size === 0 ? messages : messages.map((m) => ({ ...m, holdReference: holdOf.get(m.id) ?? m.holdReference })));
   await insertParts(tx, parts);
 }

@@ -31,21 +31,21 @@ export function nextState(part: ClaimedPart, connectorId: string, result: Delive
   const expired = part.valid_until.getTime() <= now;
   switch (result.kind) {
     case 'accepted':
-      return { id: part.id, status: 'submitted', connectorId, providerMessageId: result.providerMessageId };
+      return { id: part.id, lease: part.lease, status: 'submitted', connectorId, providerMessageId: result.providerMessageId };
     case 'throttled':
       // The centre asked us to slow down: not the message's fault, not an attempt.
       return expired
-        ? { id: part.id, status: 'expired', errorCode: result.providerCode }
-        : { id: part.id, status: 'queued', dueAt: new Date(now + (result.retryAfterMs ?? 1000)), uncount: true };
+        ? { id: part.id, lease: part.lease, status: 'expired', errorCode: result.providerCode }
+        : { id: part.id, lease: part.lease, status: 'queued', dueAt: new Date(now + (result.retryAfterMs ?? 1000)), uncount: true };
     case 'transient':
-      if (expired || part.submits >= o.maxSubmits) return { id: part.id, status: expired ? 'expired' : 'failed', errorCode: result.providerCode };
-      return { id: part.id, status: 'queued', errorCode: result.providerCode, dueAt: new Date(now + (result.retryAfterMs ?? backoffMs(part.submits))) };
+      if (expired || part.submits >= o.maxSubmits) return { id: part.id, lease: part.lease, status: expired ? 'expired' : 'failed', errorCode: result.providerCode };
+      return { id: part.id, lease: part.lease, status: 'queued', errorCode: result.providerCode, dueAt: new Date(now + (result.retryAfterMs ?? backoffMs(part.submits))) };
     case 'permanent':
-      return { id: part.id, status: 'failed', errorCode: result.providerCode };
+      return { id: part.id, lease: part.lease, status: 'failed', errorCode: result.providerCode };
     case 'unknown':
       // It may have reached the centre: resubmit once at most, or stop at unknown.
-      if (part.unknowns >= 1 || expired) return { id: part.id, status: 'unknown', errorCode: result.providerCode, unknown: true };
-      return { id: part.id, status: 'queued', errorCode: result.providerCode, dueAt: new Date(now + o.unknownRetryMs), unknown: true };
+      if (part.unknowns >= 1 || expired) return { id: part.id, lease: part.lease, status: 'unknown', errorCode: result.providerCode, unknown: true };
+      return { id: part.id, lease: part.lease, status: 'queued', errorCode: result.providerCode, dueAt: new Date(now + o.unknownRetryMs), unknown: true };
   }
 }
 
@@ -60,9 +60,9 @@ export async function dispatchDueParts(db: Executor, connectors: ConnectorSet, o
   if (claimed.length === 0) return 0;
   const updates = await Promise.all(
     claimed.map(async (part): Promise<PartUpdate> => {
-      if (part.valid_until.getTime() <= Date.now()) return { id: part.id, status: 'expired', errorCode: 'validity' };
+      if (part.valid_until.getTime() <= Date.now()) return { id: part.id, lease: part.lease, status: 'expired', errorCode: 'validity' };
       const connector = choose(connectors.route(part.recipient));
-      if (!connector) return { id: part.id, status: 'failed', errorCode: 'no_route' };
+      if (!connector) return { id: part.id, lease: part.lease, status: 'failed', errorCode: 'no_route' };
       const result = await connector.submit({
         partId: part.id,
         source: { address: part.sender, ton: part.sender_ton, npi: part.sender_npi },
@@ -79,8 +79,8 @@ export async function dispatchDueParts(db: Executor, connectors: ConnectorSet, o
   // These parts are at the centre now: losing this write to a deadlock would
   // leave them leased until they are resubmitted as unknown.
   await transactionWithRetry(db, async (tx) => {
-    await updateParts(tx, updates);
-    await finishParts(tx, claimed, updates);
+    const written = await updateParts(tx, updates);
+    await finishParts(tx, claimed, updates.filter((u) => written.has(u.id)));
   });
   return claimed.length;
 }

@@ -5,6 +5,7 @@ export { cancelMessage, cancelMessagesTo } from './cancel-message.js';
 export { dispatchDueParts, type ConnectorSet, type DispatchOptions } from './dispatch-parts.js';
 export { recordReceipts, reconcileParkedReceipts } from './record-receipts.js';
 export { recoverExpiredLeases } from './recover-leases.js';
+export { chargeParts } from './charge-parts.js';
 export { deleteOldKeys as deleteOldIdempotencyKeys } from './idempotency.repository.js';
 export type { MessageRow, PartRow, MessageFilter } from './messages.repository.js';
 export { aggregateStatus, type MessageStatus, type PartStatus } from './status.js';

@@ -150,6 +150,14 @@ export async function deleteUncommittedMessages(db: Executor, ids: string[]): Pr
   await sql`delete from messages where id = any(${ids}::text[])`.execute(db);
 }
 
+/** Points messages at another hold: those of a group hold that had to be held send by send. */
+export async function setHoldReferences(db: Executor, rows: { id: string; holdReference: string }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`update messages m set hold_reference = u.reference
+    from unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.holdReference)}::text[]) as u(id, reference)
+    where m.id = u.id`.execute(db);
+}
+
 /** The latest message the account sent to `recipient` from `sender`: what a reply from there answers. */
 export async function findLatestTo(db: Executor, accountId: string, recipient: string, sender: string): Promise<string | null> {
   const r = await sql<{ id: string }>`select id from messages

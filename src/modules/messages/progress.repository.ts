@@ -17,6 +17,8 @@ export interface ClaimedPart {
   sender_ton: number;
   sender_npi: number;
   valid_until: Date;
+  /** The lease as text, exact to the microsecond: the token that the round's write must still match. */
+  lease: string;
 }
 
 /**
@@ -32,7 +34,7 @@ export async function claimDueParts(db: Executor, limit: number, leaseSeconds: n
         where status in ('queued', 'scheduled') and due_at <= now()
         order by due_at limit ${limit}
         for update skip locked)
-      returning p.id, p.message_id, p.seq, p.data_coding, p.udh, p.payload, p.submits, p.unknowns)
+      returning p.id, p.message_id, p.seq, p.data_coding, p.udh, p.payload, p.submits, p.unknowns, p.lease_until::text as lease)
     select c.*, m.account_id, m.hold_reference, m.recipient, m.sender, m.sender_ton, m.sender_npi, m.valid_until
     from claimed c join messages m on m.id = c.message_id`.execute(db);
   return r.rows;
@@ -40,6 +42,8 @@ export async function claimDueParts(db: Executor, limit: number, leaseSeconds: n
 
 export interface PartUpdate {
   id: string;
+  /** The lease the part was taken under: a part whose lease was taken over since is not written. */
+  lease: string;
   status: PartStatus;
   connectorId?: string | null;
   providerMessageId?: string | null;
@@ -52,10 +56,15 @@ export interface PartUpdate {
   uncount?: boolean;
 }
 
-export async function updateParts(db: Executor, updates: PartUpdate[]): Promise<void> {
-  if (updates.length === 0) return;
+/**
+ * Records what became of leased parts; returns the ids written. A part whose
+ * lease ran out and was taken over (by the sweeper, then maybe another round)
+ * is left alone, so that it is recorded, and charged, once.
+ */
+export async function updateParts(db: Executor, updates: PartUpdate[]): Promise<Set<string>> {
+  if (updates.length === 0) return new Set();
   const col = <T>(f: (u: PartUpdate) => T) => updates.map(f);
-  await sql`
+  const r = await sql<{ id: string }>`
     update message_parts p set
       status = u.status,
       connector_id = coalesce(u.connector_id, p.connector_id),
@@ -70,25 +79,31 @@ export async function updateParts(db: Executor, updates: PartUpdate[]): Promise<
     from unnest(${col((u) => u.id)}::bigint[], ${col((u) => u.status)}::text[], ${col((u) => u.connectorId ?? null)}::text[],
       ${col((u) => u.providerMessageId ?? null)}::text[], ${col((u) => u.errorCode ?? null)}::text[],
       ${col((u) => u.dueAt?.toISOString() ?? null)}::timestamptz[], ${col((u) => u.unknown ?? false)}::boolean[],
-      ${col((u) => u.uncount ?? false)}::boolean[])
-      as u(id, status, connector_id, provider_message_id, error_code, due_at, unknown, uncount)
-    where p.id = u.id`.execute(db);
+      ${col((u) => u.uncount ?? false)}::boolean[], ${col((u) => u.lease)}::timestamptz[])
+      as u(id, status, connector_id, provider_message_id, error_code, due_at, unknown, uncount, lease)
+    where p.id = u.id and p.status = 'sending' and p.lease_until = u.lease
+    returning p.id`.execute(db);
+  return new Set(r.rows.map((x) => String(x.id)));
 }
 
 /** Parts of a dead worker's lease: sent or not, nobody knows. */
-export async function takeExpiredLeases(db: Executor, limit: number): Promise<{ id: string; message_id: string; unknowns: number; hold_reference: string }[]> {
-  const r = await sql<{ id: string; message_id: string; unknowns: number; hold_reference: string }>`
-    select p.id, p.message_id, p.unknowns, m.hold_reference from message_parts p join messages m on m.id = p.message_id
+export async function takeExpiredLeases(db: Executor, limit: number): Promise<{ id: string; message_id: string; unknowns: number; lease: string }[]> {
+  const r = await sql<{ id: string; message_id: string; unknowns: number; lease: string }>`
+    select p.id, p.message_id, p.unknowns, p.lease_until::text as lease from message_parts p
     where p.status = 'sending' and p.lease_until < now()
-    order by p.lease_until limit ${limit} for update of p skip locked`.execute(db);
+    order by p.lease_until limit ${limit} for update skip locked`.execute(db);
   return r.rows;
 }
 
-/** Unsent parts of messages that failed elsewhere or ran out of validity. */
-export async function cancelPendingParts(db: Executor, messageIds: string[]): Promise<{ id: string; message_id: string; hold_reference: string }[]> {
+/**
+ * Unsent parts of messages that failed elsewhere or ran out of validity.
+ * `refunded`: the caller refunds them itself, in this transaction; else the
+ * charge job does.
+ */
+export async function cancelPendingParts(db: Executor, messageIds: string[], refunded: boolean): Promise<{ id: string; message_id: string; hold_reference: string }[]> {
   if (messageIds.length === 0) return [];
   const r = await sql<{ id: string; message_id: string; hold_reference: string }>`
-    update message_parts p set status = 'cancelled', final_at = now(), lease_until = null
+    update message_parts p set status = 'cancelled', final_at = now(), lease_until = null, charge = ${refunded ? 'refunded' : null}
     from messages m where m.id = p.message_id and p.message_id = any(${messageIds}::text[]) and p.status in ('queued', 'scheduled')
     returning p.id, p.message_id, m.hold_reference`.execute(db);
   return r.rows;

@@ -4,7 +4,8 @@ import { takeExpiredLeases, updateParts, type PartUpdate } from './progress.repo
 
 /**
  * Parts whose worker died mid-submit: they may have reached the centre. Each
- * is resubmitted once at most; a second loss leaves it unknown (and charged).
+ * is resubmitted once at most; a second loss leaves it unknown (and charged,
+ * by `chargeParts`).
  */
 export async function recoverExpiredLeases(db: Executor, options: { limit?: number; unknownRetryMs?: number } = {}): Promise<number> {
   return transactionWithRetry(db, async (tx) => {
@@ -13,11 +14,11 @@ export async function recoverExpiredLeases(db: Executor, options: { limit?: numb
     const retryAt = new Date(Date.now() + (options.unknownRetryMs ?? 30_000));
     const updates: PartUpdate[] = rows.map((r) =>
       r.unknowns >= 1
-        ? { id: r.id, status: 'unknown', errorCode: 'lease_expired', unknown: true }
-        : { id: r.id, status: 'queued', errorCode: 'lease_expired', dueAt: retryAt, unknown: true },
+        ? { id: r.id, lease: r.lease, status: 'unknown', errorCode: 'lease_expired', unknown: true }
+        : { id: r.id, lease: r.lease, status: 'queued', errorCode: 'lease_expired', dueAt: retryAt, unknown: true },
     );
-    await updateParts(tx, updates);
-    await finishParts(tx, rows, updates);
+    const written = await updateParts(tx, updates);
+    await finishParts(tx, rows, updates.filter((u) => written.has(u.id)));
     return rows.length;
   });
 }
