@@ -7,12 +7,12 @@ export interface ChargeGroup {
   parts: number;
 }
 
-// The states whose charge is due: the index message_parts_to_charge has the same list.
-// A part is refunded when it never reached the centre: failed, cancelled, or expired unsent;
-// anything the centre took, or may have taken (unknown), is settled.
 /**
  * Marks up to `limit` parts whose charge is due as charged, oldest first,
  * skipping parts another run holds; returns them counted per hold and kind.
+ * A part is refunded when it never reached the centre (failed, cancelled,
+ * expired unsent); what the centre took, or may have taken (unknown), is
+ * settled. The list of states is the index message_parts_to_charge's.
  */
 export async function takeUnchargedParts(db: Executor, limit: number): Promise<ChargeGroup[]> {
   const r = await sql<ChargeGroup>`
