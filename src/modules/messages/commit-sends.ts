@@ -54,7 +54,7 @@ export async function commitSends(db: Executor, sends: PreparedSend[]): Promise<
     // One clock for the group: the sends arrived within milliseconds of each other.
     const now = new Date(Math.max(...sends.map((s) => s.now.getTime())));
     const taken = await holdGroups(tx, sends, groups, now, fail);
-    const refunds = taken.filter((t) => out[t.send]).map((t) => ({ holdReference: t.reference, reference: t.shared ? `${t.reference}:undo:${t.share}` : `${t.reference}:undo`, parts: t.parts }));
+    const refunds = taken.filter((t) => out[t.send]).map((t) => ({ holdReference: t.reference, reference: t.reference === t.share ? `${t.reference}:undo` : `${t.reference}:undo:${t.share}`, parts: t.parts }));
     for (const t of taken) {
       if (out[t.send]) continue;
       const cost = sends[t.send]!.result.cost;
@@ -79,9 +79,8 @@ export async function commitSends(db: Executor, sends: PreparedSend[]): Promise<
 interface Taken {
   send: number;
   reference: string;
-  /** The send's own reference for its share. */
+  /** The send's own reference: equal to `reference` unless the hold is shared. */
   share: string;
-  shared: boolean;
   parts: number;
   quotaParts: number;
   provisionMinor: bigint;
@@ -101,7 +100,7 @@ async function holdGroups(tx: Executor, sends: PreparedSend[], groups: GroupHold
     const r = results[n]!;
     if (r.ok) {
       for (const { share, quotaParts, provisionMinor } of splitHold(g, r.hold)) {
-        taken.push({ send: share.send, reference: g.reference, share: share.reference, shared: g.shares.length > 1, parts: share.parts, quotaParts, provisionMinor });
+        taken.push({ send: share.send, reference: g.reference, share: share.reference, parts: share.parts, quotaParts, provisionMinor });
       }
     } else if (g.shares.length === 1) fail(g.shares[0]!.send, r.error);
     else alone.push(...g.shares.map((s) => ({ ...s, accountId: g.accountId, price: g.price })));
@@ -110,7 +109,7 @@ async function holdGroups(tx: Executor, sends: PreparedSend[], groups: GroupHold
   const own = await ledger.holdMany(tx, alone.map((s) => ({ accountId: s.accountId, reference: s.reference, parts: s.parts, pricePerPartMinor: s.price })), { now });
   alone.forEach((s, n) => {
     const r = own[n]!;
-    if (r.ok) taken.push({ send: s.send, reference: s.reference, share: s.reference, shared: false, parts: s.parts, quotaParts: r.hold.quotaParts, provisionMinor: r.hold.provisionMinor });
+    if (r.ok) taken.push({ send: s.send, reference: s.reference, share: s.reference, parts: s.parts, quotaParts: r.hold.quotaParts, provisionMinor: r.hold.provisionMinor });
     else fail(s.send, r.error);
   });
   await setHoldReferences(tx, alone.flatMap((s) => sends[s.send]!.messages.filter((m) => m.holdReference === s.reference).map((m) => ({ id: m.id, holdReference: s.reference }))));

@@ -29,23 +29,25 @@ function choose(connectors: SmsConnector[]): SmsConnector | undefined {
 /** Turns a provider's answer into the part's next state. */
 export function nextState(part: ClaimedPart, connectorId: string, result: DeliveryResult, now: number, o: Required<DispatchOptions>): PartUpdate {
   const expired = part.valid_until.getTime() <= now;
+  // Every outcome names the lease it was decided under: updateParts writes it only if that lease still holds.
+  const of = { id: part.id, lease: part.lease };
   switch (result.kind) {
     case 'accepted':
-      return { id: part.id, lease: part.lease, status: 'submitted', connectorId, providerMessageId: result.providerMessageId };
+      return { ...of, status: 'submitted', connectorId, providerMessageId: result.providerMessageId };
     case 'throttled':
       // The centre asked us to slow down: not the message's fault, not an attempt.
       return expired
-        ? { id: part.id, lease: part.lease, status: 'expired', errorCode: result.providerCode }
-        : { id: part.id, lease: part.lease, status: 'queued', dueAt: new Date(now + (result.retryAfterMs ?? 1000)), uncount: true };
+        ? { ...of, status: 'expired', errorCode: result.providerCode }
+        : { ...of, status: 'queued', dueAt: new Date(now + (result.retryAfterMs ?? 1000)), uncount: true };
     case 'transient':
-      if (expired || part.submits >= o.maxSubmits) return { id: part.id, lease: part.lease, status: expired ? 'expired' : 'failed', errorCode: result.providerCode };
-      return { id: part.id, lease: part.lease, status: 'queued', errorCode: result.providerCode, dueAt: new Date(now + (result.retryAfterMs ?? backoffMs(part.submits))) };
+      if (expired || part.submits >= o.maxSubmits) return { ...of, status: expired ? 'expired' : 'failed', errorCode: result.providerCode };
+      return { ...of, status: 'queued', errorCode: result.providerCode, dueAt: new Date(now + (result.retryAfterMs ?? backoffMs(part.submits))) };
     case 'permanent':
-      return { id: part.id, lease: part.lease, status: 'failed', errorCode: result.providerCode };
+      return { ...of, status: 'failed', errorCode: result.providerCode };
     case 'unknown':
       // It may have reached the centre: resubmit once at most, or stop at unknown.
-      if (part.unknowns >= 1 || expired) return { id: part.id, lease: part.lease, status: 'unknown', errorCode: result.providerCode, unknown: true };
-      return { id: part.id, lease: part.lease, status: 'queued', errorCode: result.providerCode, dueAt: new Date(now + o.unknownRetryMs), unknown: true };
+      if (part.unknowns >= 1 || expired) return { ...of, status: 'unknown', errorCode: result.providerCode, unknown: true };
+      return { ...of, status: 'queued', errorCode: result.providerCode, dueAt: new Date(now + o.unknownRetryMs), unknown: true };
   }
 }
 
@@ -60,9 +62,10 @@ export async function dispatchDueParts(db: Executor, connectors: ConnectorSet, o
   if (claimed.length === 0) return 0;
   const updates = await Promise.all(
     claimed.map(async (part): Promise<PartUpdate> => {
-      if (part.valid_until.getTime() <= Date.now()) return { id: part.id, lease: part.lease, status: 'expired', errorCode: 'validity' };
+      const of = { id: part.id, lease: part.lease };
+      if (part.valid_until.getTime() <= Date.now()) return { ...of, status: 'expired', errorCode: 'validity' };
       const connector = choose(connectors.route(part.recipient));
-      if (!connector) return { id: part.id, lease: part.lease, status: 'failed', errorCode: 'no_route' };
+      if (!connector) return { ...of, status: 'failed', errorCode: 'no_route' };
       const result = await connector.submit({
         partId: part.id,
         source: { address: part.sender, ton: part.sender_ton, npi: part.sender_npi },
