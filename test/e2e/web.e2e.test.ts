@@ -4,10 +4,12 @@
 // replies in the Inbox (sent by the simulator as a handset would), sender
 // names, webhooks, the profile's own mobile and Dutch. Each main page is saved under
 // test-artifacts/.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { moves, type Driver } from './driver.js';
-import { browserAvailable, ensureBuilt, launchBrowser, startHerald, type Herald } from './harness.js';
+import { ARTIFACTS, browserAvailable, ensureBuilt, launchBrowser, startHerald, type Herald } from './harness.js';
 import { replySteps } from './reply-steps.js';
 import { webhookSteps } from './webhook-steps.js';
 
@@ -37,6 +39,8 @@ run('the web app', () => {
   afterAll(async () => {
     await browser?.close();
     await herald?.stop();
+    // Herald's warnings and errors, for a failure that shows only as a page that never loaded.
+    if (herald) await writeFile(join(ARTIFACTS, 'herald.log'), herald.output());
   });
 
   it('sets up the first owner from the printed link, signs out and signs in again', async () => {
