@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { moves, type Driver } from './driver.js';
 import { ARTIFACTS, browserAvailable, ensureBuilt, launchBrowser, startHerald, type Herald } from './harness.js';
 import { replySteps } from './reply-steps.js';
@@ -22,6 +22,8 @@ run('the web app', () => {
   let context: BrowserContext;
   let page: Page;
   const cspErrors: string[] = [];
+  // What the browser saw go wrong: a page that never shows its content has usually had an answer like these.
+  const browserLog: string[] = [];
   const driver = {} as Driver;
   const { shot, go } = moves(driver);
   beforeAll(async () => {
@@ -33,7 +35,19 @@ run('the web app', () => {
     page.setDefaultTimeout(15_000);
     page.on('console', (m) => {
       if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
+      if (m.type() === 'error') browserLog.push(`${new Date().toISOString()} console: ${m.text()}`);
     });
+    page.on('response', (r) => {
+      if (r.status() >= 400) browserLog.push(`${new Date().toISOString()} ${r.status()} ${r.request().method()} ${r.url()}`);
+    });
+    page.on('requestfailed', (r) => browserLog.push(`${new Date().toISOString()} failed ${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
+  });
+
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail' || !page) return;
+    const name = ctx.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+    await page.screenshot({ path: join(ARTIFACTS, `failed-${name}.png`), fullPage: true }).catch(() => undefined);
+    browserLog.push(`${new Date().toISOString()} test failed: ${ctx.task.name} at ${page.url()}`);
   });
 
   afterAll(async () => {
@@ -41,6 +55,7 @@ run('the web app', () => {
     await herald?.stop();
     // Herald's warnings and errors, for a failure that shows only as a page that never loaded.
     if (herald) await writeFile(join(ARTIFACTS, 'herald.log'), herald.output());
+    await writeFile(join(ARTIFACTS, 'browser.log'), browserLog.join('\n') + '\n');
   });
 
   it('sets up the first owner from the printed link, signs out and signs in again', async () => {
