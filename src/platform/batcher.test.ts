@@ -57,4 +57,15 @@ describe('createBatcher with concurrency', () => {
     expect(most).toBe(3);
     await b.close();
   });
+
+  it('with maxWaitMs 0, flushes what arrived in one turn of the event loop together', async () => {
+    const flushes: number[][] = [];
+    const b = createBatcher<number>(async (items) => void flushes.push(items), { maxWaitMs: 0 });
+    await Promise.all([1, 2, 3].map((i) => b.add(i)));
+    await new Promise((r) => setImmediate(r));
+    await b.add(4);
+    expect(flushes).toEqual([[1, 2, 3], [4]]);
+    await b.close();
+  });
 });
+

@@ -19,17 +19,27 @@ export function createBatcher<T, R = void>(
   options: { maxItems?: number; maxWaitMs?: number; concurrency?: number } = {},
 ): Batcher<T, R> {
   const maxItems = options.maxItems ?? 500;
+  // 0: flush once the I/O of this turn of the event loop is read, so what
+  // arrived together goes together without waiting on a timer.
   const maxWaitMs = options.maxWaitMs ?? 5;
   // More than one flush in flight only where order between flushes does not matter.
   const concurrency = options.concurrency ?? 1;
   let waiting: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
-  let timer: NodeJS.Timeout | null = null;
+  let timer: { cancel(): void } | null = null;
+  const schedule = (fn: () => void) => {
+    if (maxWaitMs === 0) {
+      const t = setImmediate(fn);
+      return { cancel: () => clearImmediate(t) };
+    }
+    const t = setTimeout(fn, maxWaitMs);
+    return { cancel: () => clearTimeout(t) };
+  };
   const inFlight = new Set<Promise<void>>();
   let closed = false;
   const busy = () => inFlight.size >= concurrency;
 
   const run = (): Promise<void> => {
-    if (timer) clearTimeout(timer);
+    timer?.cancel();
     timer = null;
     if (busy() || waiting.length === 0) return Promise.all(inFlight).then(() => undefined);
     const batch = waiting.splice(0, maxItems);
@@ -64,7 +74,7 @@ export function createBatcher<T, R = void>(
       return new Promise<R>((resolve, reject) => {
         waiting.push({ item, resolve, reject });
         if (!busy() && waiting.length >= maxItems) void run();
-        else if (!busy()) timer ??= setTimeout(() => void run(), maxWaitMs);
+        else if (!busy()) timer ??= schedule(() => void run());
       });
     },
     async close() {

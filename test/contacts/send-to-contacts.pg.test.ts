@@ -95,4 +95,23 @@ describe('sending to contacts and lists', () => {
     expect(body.rejected.find((r: { index: number }) => r.index === 1)).toMatchObject({ to: '+32476399999', code: 'duplicate' });
     expect(body.rejected.find((r: { code: string }) => r.code === 'recipient_opted_out')).toMatchObject({ to: '+32476300003', list_id: big.id, reason: expect.stringMatching(/STOP/) });
   });
+
+  it('checks each of many sends arriving together against its own account\'s suppressions', async () => {
+    // Small sends arriving together read their suppressions in one statement: each must still see only its own account's.
+    const other = await createOwner(t.app, t.db, 'Other Co');
+    await fund(t, other.accountId, 1_000_000n);
+    await contacts.suppressNumber(t.db, owner.accountId, { number: '+32476500001' });
+    await contacts.suppressNumber(t.db, other.accountId, { number: '+32476500002', source: 'opt_out' });
+    const sends = Array.from({ length: 40 }, (_, i) => ({ caller: i % 2 === 0 ? owner : other, to: [`+3247650000${1 + (i % 4 >= 2 ? 1 : 0)}`, `+324765001${String(i).padStart(2, '0')}`] }));
+    const answers = await Promise.all(sends.map((s) => call(s.caller.caller, 'POST', '/v1/messages', { to: s.to, text: 'Together', send_at: new Date(Date.now() + 3_600_000).toISOString() })));
+    answers.forEach((res, i) => {
+      expect(res.statusCode, res.body).toBe(202);
+      const { caller, to } = sends[i]!;
+      // Owner suppressed ...01 by hand; Other's ...02 opted out. Neither list touches the other account.
+      const blocked = (caller === owner && to[0] === '+32476500001') ? 'recipient_suppressed' : (caller === other && to[0] === '+32476500002') ? 'recipient_opted_out' : null;
+      const body = json(res);
+      expect(body.rejected.map((r: { code: string }) => r.code), `send ${i}`).toEqual(blocked ? [blocked] : []);
+      expect(body.accepted.map((a: { to: string }) => a.to), `send ${i}`).toEqual(blocked ? [to[1]] : to);
+    });
+  });
 });

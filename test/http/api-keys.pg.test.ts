@@ -70,4 +70,19 @@ describe('API keys', () => {
     const past = await t.app.inject({ method: 'POST', url: '/v1/api-keys', ...owner.caller, payload: { name: 'x', scopes: ['account:read'], expires_at: '2020-01-01T00:00:00Z' } });
     expect(json(past).error.field).toBe('expires_at');
   });
+
+  it('answers each of many requests arriving together with its own key, whether live, revoked or unknown', async () => {
+    // The keys of requests that arrive together are read in one statement: each must still get its own answer.
+    const other = await createOwner(t.app, t.db, 'Other');
+    const mine = await createKey(t.app, owner, ['account:read']);
+    const theirs = await createKey(t.app, other, ['account:read']);
+    const gone = await createKey(t.app, owner, ['account:read']);
+    await t.app.inject({ method: 'DELETE', url: `/v1/api-keys/${gone.id}`, ...owner.caller });
+    const callers = Array.from({ length: 60 }, (_, i) => [mine.caller, theirs.caller, gone.caller, asKey(`hrld_${'x'.repeat(43)}`)][i % 4]!);
+    const answers = await Promise.all(callers.map((caller) => t.app.inject({ method: 'GET', url: '/v1/account', ...caller })));
+    answers.forEach((res, i) => {
+      if (i % 4 >= 2) expect(res.statusCode, `request ${i}`).toBe(401);
+      else expect(json(res).id, `request ${i}`).toBe(i % 4 === 0 ? owner.accountId : other.accountId);
+    });
+  });
 });

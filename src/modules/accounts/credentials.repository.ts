@@ -1,6 +1,7 @@
 import { sql, type Executor } from '../../platform/db/index.js';
 import type { ApiKeysTable, OneTimeTokensTable, SessionsTable } from '../../platform/db/schema.js';
 import type { Insertable, Selectable } from 'kysely';
+import { coalesced } from '../../platform/coalesce.js';
 
 export type SessionRow = Selectable<SessionsTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
@@ -57,15 +58,25 @@ export function revokeApiKey(db: Executor, accountId: string, id: string): Promi
     .executeTakeFirst();
 }
 
-/** A usable key for this hash, its last use recorded at most once a minute. */
-export async function useApiKey(db: Executor, tokenHash: Buffer, ip: string | null): Promise<ApiKeyRow | undefined> {
-  const key = await db
+/** The usable keys of these hashes, in their order; one statement for many requests' keys. */
+async function findUsableApiKeys(db: Executor, tokenHashes: Buffer[]): Promise<(ApiKeyRow | undefined)[]> {
+  const rows = await db
     .selectFrom('api_keys')
     .selectAll()
-    .where('token_hash', '=', tokenHash)
+    .where(sql<boolean>`token_hash = any(${tokenHashes}::bytea[])`)
     .where('revoked_at', 'is', null)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', sql<Date>`now()`)]))
-    .executeTakeFirst();
+    .execute();
+  const byHash = new Map(rows.map((r) => [r.token_hash.toString('hex'), r]));
+  return tokenHashes.map((h) => byHash.get(h.toString('hex')));
+}
+
+// Every API request reads its key: the requests that arrive together share the read.
+const findUsableApiKey = coalesced(findUsableApiKeys);
+
+/** A usable key for this hash, its last use recorded at most once a minute. */
+export async function useApiKey(db: Executor, tokenHash: Buffer, ip: string | null): Promise<ApiKeyRow | undefined> {
+  const key = await findUsableApiKey(db, tokenHash);
   if (!key) return undefined;
   if (!key.last_used_at || Date.now() - key.last_used_at.getTime() > 60_000 || key.last_used_ip !== ip) {
     await db

@@ -55,3 +55,11 @@ export async function findSuppressedRows(db: Executor, accountId: string, number
     where account_id = ${accountId} and number = any(${numbers}::text[])`.execute(db);
   return r.rows;
 }
+
+/** The same for the numbers of several accounts at once: each row names its account. */
+export async function findSuppressedPairs(db: Executor, pairs: { accountId: string; number: string }[]): Promise<{ account_id: string; number: string; source: SuppressionSource }[]> {
+  if (pairs.length === 0) return [];
+  const r = await sql<{ account_id: string; number: string; source: SuppressionSource }>`select account_id, number, source from suppressions
+    where (account_id, number) in (select * from unnest(${pairs.map((p) => p.accountId)}::text[], ${pairs.map((p) => p.number)}::text[]))`.execute(db);
+  return r.rows;
+}

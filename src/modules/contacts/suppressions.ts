@@ -1,9 +1,10 @@
+import { coalesced } from '../../platform/coalesce.js';
 import type { Executor } from '../../platform/db/index.js';
 import { invalid, notFound } from '../../platform/errors.js';
 import { getSendingSettings } from '../accounts/index.js';
 import { parseNumber } from '../numbers/index.js';
 import {
-  deleteOptOut, deleteSuppression, findSuppressedRows, insertOptOut, findSuppressionRow, listSuppressionRows, upsertSuppression,
+  deleteOptOut, deleteSuppression, findSuppressedPairs, findSuppressedRows, insertOptOut, findSuppressionRow, listSuppressionRows, upsertSuppression,
   type SuppressionRow, type SuppressionSource,
 } from './suppressions.repository.js';
 
@@ -58,7 +59,20 @@ export async function recordOptOut(db: Executor, accountId: string, input: { num
     : deleteOptOut(db, accountId, input.number);
 }
 
+/** A send to a few numbers is checked together with the other sends arriving with it: one statement for all. */
+const FEW = 100;
+const findForFewSends = coalesced(async (db: Executor, asks: { accountId: string; numbers: string[] }[]) => {
+  const rows = await findSuppressedPairs(db, asks.flatMap((a) => a.numbers.map((number) => ({ accountId: a.accountId, number }))));
+  const byPair = new Map(rows.map((r) => [`${r.account_id} ${r.number}`, r.source]));
+  return asks.map((a) => a.numbers.flatMap((number) => {
+    const source = byPair.get(`${a.accountId} ${number}`);
+    return source ? [{ number, source }] : [];
+  }));
+});
+
 /** Which of these E.164 numbers the account may not send to, and why. */
 export async function findSuppressed(db: Executor, accountId: string, numbers: string[]): Promise<Map<string, SuppressionSource>> {
-  return new Map((await findSuppressedRows(db, accountId, numbers)).map((r) => [r.number, r.source]));
+  if (numbers.length === 0) return new Map();
+  const rows = numbers.length <= FEW ? await findForFewSends(db, { accountId, numbers }) : await findSuppressedRows(db, accountId, numbers);
+  return new Map(rows.map((r) => [r.number, r.source]));
 }
