@@ -10,6 +10,7 @@ import * as m0008 from './0008_sender_code_sends.js';
 import * as m0009 from './0009_import_error_codes.js';
 import * as m0010 from './0010_import_into_list.js';
 import * as m0011 from './0011_part_charges.js';
+import * as m0012 from './0012_message_parts_unchecked.js';
 
 /** Forward-only, in order. A released migration is never edited: add the next one. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009_import_error_codes': m0009,
   '0010_import_into_list': m0010,
   '0011_part_charges': m0011,
+  '0012_message_parts_unchecked': m0012,
 };

@@ -69,6 +69,9 @@ describe('sends committed together', () => {
     const rows = await sql<{ hold_reference: string }>`select hold_reference from messages where account_id = ${owner.accountId} order by id`.execute(t.db);
     expect(rows.rows.map((r) => r.hold_reference).sort()).toEqual(holds.map((h) => h.reference).sort());
     expect((await ledger.getBalances(t.db, owner.accountId)).provision).toEqual({ availableMinor: 0n, heldMinor: 30n });
+    // The refused sends' messages went, and their parts with them: none is left pointing at nothing.
+    const orphans = await sql<{ n: number }>`select count(*)::int as n from message_parts p where not exists (select 1 from messages m where m.id = p.message_id)`.execute(t.db);
+    expect(orphans.rows[0]!.n).toBe(0);
     await expectLedgerConsistent(t.db);
   });
 });

@@ -143,10 +143,9 @@ export async function listEvents(db: Executor, messageId: string): Promise<{ sta
   return r.rows;
 }
 
-/** Removes messages written earlier in the same transaction whose send then failed. */
+/** Removes messages written earlier in the same transaction whose send then failed; their parts go with them (a trigger). */
 export async function deleteUncommittedMessages(db: Executor, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  await sql`delete from message_parts where message_id = any(${ids}::text[])`.execute(db);
   await sql`delete from messages where id = any(${ids}::text[])`.execute(db);
 }
 

@@ -25,7 +25,6 @@ function parseLine(line: string, n: number): unknown {
   }
 }
 
-/** Reads the NDJSON stream line by line, so a million recipients never sit in memory as one body. */
 /** A recipient line: a number, `{"to"}`, `{"contact", "type"?}` or `{"list"}`, as `to` items of POST /v1/messages. */
 function toItem(value: unknown): messages.SendRequest['to'][number] | null {
   if (typeof value === 'string') return value;
@@ -40,6 +39,7 @@ function toItem(value: unknown): messages.SendRequest['to'][number] | null {
   return contacts.PHONE_TYPES.includes(type as contacts.PhoneType) ? { contact: v.contact, type: type as contacts.PhoneType } : null;
 }
 
+/** Reads the NDJSON stream line by line, so a million recipients never sit in memory as one body. */
 async function readBulk(stream: Readable): Promise<{ header: Record<string, unknown>; to: messages.SendRequest['to'] }> {
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let header: Record<string, unknown> | null = null;
