@@ -82,8 +82,7 @@ export async function dispatchDueParts(db: Executor, connectors: ConnectorSet, o
   // These parts are at the centre now: losing this write to a deadlock would
   // leave them leased until they are resubmitted as unknown.
   await transactionWithRetry(db, async (tx) => {
-    const written = await updateParts(tx, updates);
-    await finishParts(tx, claimed, updates.filter((u) => written.has(u.id)));
+    await finishParts(tx, await updateParts(tx, updates));
   });
   return claimed.length;
 }

@@ -1,6 +1,6 @@
 import type { Executor } from '../../platform/db/index.js';
 import { emitEvents, type EventType, type NewEvent } from '../webhooks/index.js';
-import { cancelPendingParts, recomputeMessages, takeParkedReceipts, applyReceiptRows, type MessageChange, type PartUpdate } from './progress.repository.js';
+import { cancelPendingParts, recomputeMessages, takeParkedReceipts, applyReceiptRows, type MessageChange, type WrittenPart } from './progress.repository.js';
 import type { MessageStatus } from './status.js';
 
 // `unknown` (nobody will tell us more) and `cancelled` (the sender did it)
@@ -45,14 +45,15 @@ export async function emitMessageEvents(tx: Executor, changes: MessageChange[]):
  * cancelled, and receipts that raced ahead of the submit are applied now that
  * the provider's id is known. Charging is left to `chargeParts`.
  */
-export async function finishParts(tx: Executor, parts: { id: string; message_id: string }[], updates: PartUpdate[]): Promise<void> {
-  const byId = new Map(parts.map((p) => [p.id, p]));
-  const failedMessages = updates.filter((u) => u.status === 'failed' || u.status === 'expired').map((u) => byId.get(u.id)!.message_id);
+export async function finishParts(tx: Executor, written: WrittenPart[]): Promise<void> {
+  const failedMessages = written.filter((w) => w.status === 'failed' || w.status === 'expired').map((w) => w.message_id);
   await cancelPendingParts(tx, failedMessages, false);
-  const submitted = updates
-    .filter((u) => u.status === 'submitted' && u.connectorId && u.providerMessageId)
-    .map((u) => ({ connectorId: u.connectorId!, providerMessageId: u.providerMessageId! }));
+  const submitted = written
+    .filter((w) => w.status === 'submitted' && w.connector_id && w.provider_message_id)
+    .map((w) => ({ connectorId: w.connector_id!, providerMessageId: w.provider_message_id! }));
   const early = await takeParkedReceipts(tx, submitted);
   const moved = await applyReceiptRows(tx, early);
-  await emitMessageEvents(tx, await recomputeMessages(tx, [...updates.map((u) => byId.get(u.id)!.message_id), ...moved.map((m) => m.message_id)]));
+  // Latest last: a part a parked receipt moved is in `moved` as it is now.
+  const parts = [...written, ...moved];
+  await emitMessageEvents(tx, await recomputeMessages(tx, parts.map((w) => w.message_id), null, parts));
 }

@@ -57,14 +57,28 @@ export interface PartUpdate {
 }
 
 /**
- * Records what became of leased parts; returns the ids written. A part whose
+ * A part as this transaction wrote it. The transaction holds the row until it
+ * commits, so this is the part's state, with no need to read it back.
+ */
+export interface WrittenPart {
+  id: string;
+  message_id: string;
+  status: PartStatus;
+  error_code: string | null;
+  connector_id: string | null;
+  provider_message_id: string | null;
+}
+const WRITTEN = sql`p.id, p.message_id, p.status, p.error_code, p.connector_id, p.provider_message_id`;
+
+/**
+ * Records what became of leased parts; returns the parts written. A part whose
  * lease ran out and was taken over (by the sweeper, then maybe another round)
  * is left alone, so that it is recorded, and charged, once.
  */
-export async function updateParts(db: Executor, updates: PartUpdate[]): Promise<Set<string>> {
-  if (updates.length === 0) return new Set();
+export async function updateParts(db: Executor, updates: PartUpdate[]): Promise<WrittenPart[]> {
+  if (updates.length === 0) return [];
   const col = <T>(f: (u: PartUpdate) => T) => updates.map(f);
-  const r = await sql<{ id: string }>`
+  const r = await sql<WrittenPart>`
     update message_parts p set
       status = u.status,
       connector_id = coalesce(u.connector_id, p.connector_id),
@@ -82,8 +96,8 @@ export async function updateParts(db: Executor, updates: PartUpdate[]): Promise<
       ${col((u) => u.uncount ?? false)}::boolean[], ${col((u) => u.lease)}::timestamptz[])
       as u(id, status, connector_id, provider_message_id, error_code, due_at, unknown, uncount, lease)
     where p.id = u.id and p.status = 'sending' and p.lease_until = u.lease
-    returning p.id`.execute(db);
-  return new Set(r.rows.map((x) => String(x.id)));
+    returning ${WRITTEN}`.execute(db);
+  return r.rows;
 }
 
 /** Parts of a dead worker's lease: sent or not, nobody knows. */
@@ -117,16 +131,16 @@ export interface ReceiptUpdate {
 }
 
 /** Applies receipts to parts that can still move; returns the parts that moved. */
-export async function applyReceiptRows(db: Executor, receipts: ReceiptUpdate[]): Promise<{ id: string; message_id: string; connector_id: string; provider_message_id: string }[]> {
+export async function applyReceiptRows(db: Executor, receipts: ReceiptUpdate[]): Promise<WrittenPart[]> {
   if (receipts.length === 0) return [];
   const col = <T>(f: (u: ReceiptUpdate) => T) => receipts.map(f);
-  const r = await sql<{ id: string; message_id: string; connector_id: string; provider_message_id: string }>`
+  const r = await sql<WrittenPart>`
     update message_parts p set status = u.status, error_code = coalesce(u.error_code, p.error_code),
       final_at = case when u.status in ('delivered', 'undelivered', 'expired', 'failed', 'unknown') then now() else p.final_at end
     from unnest(${col((u) => u.connectorId)}::text[], ${col((u) => u.providerMessageId)}::text[], ${col((u) => u.status)}::text[],
       ${col((u) => u.errorCode)}::text[]) as u(connector_id, provider_message_id, status, error_code)
     where p.connector_id = u.connector_id and p.provider_message_id = u.provider_message_id and p.status in ('submitted', 'sending', 'queued')
-    returning p.id, p.message_id, p.connector_id, p.provider_message_id`.execute(db);
+    returning ${WRITTEN}`.execute(db);
   return r.rows;
 }
 
@@ -182,24 +196,33 @@ export interface MessageChange {
   callback_url: string | null;
 }
 
-/** Brings each message's state in line with its parts; `detail` records the change as a history event. */
-export async function recomputeMessages(db: Executor, messageIds: string[], detail: string | null = null): Promise<MessageChange[]> {
+/**
+ * Brings each message's state in line with its parts; `detail` records the
+ * change as a history event. `written`: parts this transaction wrote, latest
+ * last; a one-part message whose part is among them is not read back, which
+ * spares the most expensive read of a dispatch round or a receipt batch.
+ */
+export async function recomputeMessages(db: Executor, messageIds: string[], detail: string | null = null, written: WrittenPart[] = []): Promise<MessageChange[]> {
   const ids = [...new Set(messageIds)];
   if (ids.length === 0) return [];
+  const known = new Map(written.map((w) => [w.message_id, w]));
   // The columns of the changes' webhook events come with this read, so that
   // reporting a change costs no statement of its own.
-  const r = await sql<Omit<MessageChange, 'status' | 'previous' | 'error_code'> & { status: MessageStatus; parts: PartStatus[]; codes: (string | null)[] }>`
-    select m.id, m.status, array_agg(p.status order by p.seq) as parts, array_agg(p.error_code order by p.seq) as codes,
-      m.account_id, m.recipient, m.sender, m.client_reference, m.parts_count, m.contact_id, m.list_id, m.callback_url
-    from messages m join message_parts p on p.message_id = m.id
-    where m.id = any(${ids}::text[]) group by m.id`.execute(db);
-  const changes = r.rows
-    .map(({ parts, codes, status: from, ...m }) => {
-      const to = aggregateStatus(parts);
-      const error_code = codes.find((c, i) => c !== null && parts[i] === to) ?? null;
-      return { ...m, previous: from, status: to, error_code };
-    })
-    .filter((c) => c.status !== c.previous);
+  const r = await sql<Omit<MessageChange, 'status' | 'previous' | 'error_code'> & { status: MessageStatus; parts: { s: PartStatus[]; c: (string | null)[] } | null }>`
+    select m.id, m.status, m.account_id, m.recipient, m.sender, m.client_reference, m.parts_count, m.contact_id, m.list_id, m.callback_url,
+      case when m.parts_count = 1 and m.id = any(${[...known.keys()]}::text[]) then null else
+        (select json_build_object('s', array_agg(p.status order by p.seq), 'c', array_agg(p.error_code order by p.seq))
+         from message_parts p where p.message_id = m.id) end as parts
+    from messages m where m.id = any(${ids}::text[])`.execute(db);
+  const changes = r.rows.flatMap(({ parts: read, status: from, ...m }) => {
+    const own = read ? null : known.get(m.id)!;
+    const parts = own ? [own.status] : read!.s;
+    const codes = own ? [own.error_code] : read!.c;
+    if (!parts) return [];
+    const to = aggregateStatus(parts);
+    const error_code = codes.find((c, i) => c !== null && parts[i] === to) ?? null;
+    return to === from ? [] : [{ ...m, previous: from, status: to, error_code }];
+  });
   if (changes.length === 0) return [];
   const col = <T>(f: (c: (typeof changes)[number]) => T) => changes.map(f);
   await sql`

@@ -36,7 +36,7 @@ export async function recordReceipts(db: Executor, receipts: Receipt[]): Promise
     // will be). Parked; the reconcile job applies it once the part is known.
     const done = await finalProviderIds(tx, rest);
     await parkReceipts(tx, rest.filter((u) => !done.has(`${u.connectorId} ${u.providerMessageId}`)));
-    await emitMessageEvents(tx, await recomputeMessages(tx, moved.map((m) => m.message_id)));
+    await emitMessageEvents(tx, await recomputeMessages(tx, moved.map((m) => m.message_id), null, moved));
   });
 }
 
@@ -46,7 +46,7 @@ export async function reconcileParkedReceipts(db: Executor): Promise<number> {
     const updates = await takeMatchedParkedReceipts(tx);
     if (updates.length === 0) return 0;
     const moved = await applyReceiptRows(tx, updates);
-    await emitMessageEvents(tx, await recomputeMessages(tx, moved.map((m) => m.message_id)));
+    await emitMessageEvents(tx, await recomputeMessages(tx, moved.map((m) => m.message_id), null, moved));
     return updates.length;
   });
 }

@@ -17,8 +17,7 @@ export async function recoverExpiredLeases(db: Executor, options: { limit?: numb
         ? { id: r.id, lease: r.lease, status: 'unknown', errorCode: 'lease_expired', unknown: true }
         : { id: r.id, lease: r.lease, status: 'queued', errorCode: 'lease_expired', dueAt: retryAt, unknown: true },
     );
-    const written = await updateParts(tx, updates);
-    await finishParts(tx, rows, updates.filter((u) => written.has(u.id)));
+    await finishParts(tx, await updateParts(tx, updates));
     return rows.length;
   });
 }
