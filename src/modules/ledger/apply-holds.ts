@@ -1,7 +1,7 @@
 import type { Executor } from '../../platform/db/index.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
-import { findHolds, lockWallets, postHolds, type HoldDraft } from './ledger-holds.repository.js';
-import { ensureWallets, findAccountChains, readSpending, readWalletBalances, type ChainRow, type TransactionRow } from './ledger.repository.js';
+import { findHolds, lockWalletsWithBalances, postHolds, type HoldDraft } from './ledger-holds.repository.js';
+import { ensureWallets, findAccountChains, readSpending, type ChainRow, type TransactionRow } from './ledger.repository.js';
 import type { Hold, HoldInput, HoldResult } from './types.js';
 import { planRoll } from './wallet.js';
 
@@ -75,7 +75,7 @@ function toHold(row: TransactionRow): Hold {
 /**
  * Holds every item as `hold` would, one after the other in input order, in the caller's
  * transaction, at a constant number of statements: the account chains, (on first use) the new
- * wallets, the wallet locks (in account id order, one statement), balances, earlier holds and
+ * wallets, the wallet locks with their balances (in account id order, one statement), earlier holds and
  * spending, then one statement writing every roll, hold, entry, counter and balance change.
  * Items are computed in memory against the balances as the earlier items leave them.
  */
@@ -102,11 +102,9 @@ export async function applyHolds(tx: Executor, items: HoldInput[], now: Date, fi
   const withWallet = new Set(rows.filter((r) => r.has_wallet).map((r) => r.id));
   const missing = walletIds.filter((id) => !withWallet.has(id));
   if (missing.length > 0) await ensureWallets(tx, missing);
-  const wallets = await lockWallets(tx, walletIds);
+  // The balances come with the locks, as the holds that these waited for left them.
+  const { wallets, balances } = await lockWalletsWithBalances(tx, walletIds);
   if (wallets.length !== walletIds.length) throw new Error(`ledger: locked ${wallets.length} of ${walletIds.length} wallets`);
-
-  // Read under the locks: what concurrent holds on these wallets wrote has committed by now.
-  const balances = await readWalletBalances(tx, walletIds);
   const drafts: HoldDraft[] = [];
   const periods: { walletAccountId: string; start: Date; end: Date }[] = [];
   const state = new Map<string, WalletState>();

@@ -1,6 +1,6 @@
 import { sql, type Executor } from '../../platform/db/index.js';
 import type { TransactionRow, WalletRow } from './ledger.repository.js';
-import { BUCKET_UNIT, type Posting } from './types.js';
+import { BUCKETS, BUCKET_UNIT, type LedgerBucket, type Posting } from './types.js';
 
 /** The holds with these references, by reference; unknown ones are missing. */
 export async function findHolds(db: Executor, references: string[]): Promise<Map<string, TransactionRow>> {
@@ -19,6 +19,30 @@ export async function lockWallets(db: Executor, walletAccountIds: string[]): Pro
   const result = await sql<WalletRow>`
     select * from ledger_wallets where account_id = any(${walletAccountIds}::text[]) order by account_id for update`.execute(db);
   return result.rows;
+}
+
+/**
+ * `lockWallets`, and the wallets' balances read in the same statement: the
+ * balance rows are locked too, which is what makes that read current. A row
+ * locked after waiting for another transaction is returned as that
+ * transaction left it (PostgreSQL reads the locked version again), where a
+ * row only read would be as this statement's snapshot had it, before the
+ * wait. Each wallet is locked before its balances, as every writer does.
+ */
+export async function lockWalletsWithBalances(db: Executor, walletAccountIds: string[]): Promise<{ wallets: WalletRow[]; balances: Map<string, Record<LedgerBucket, bigint>> }> {
+  const result = await sql<WalletRow & { bucket: LedgerBucket; balance: string }>`
+    select w.*, b.bucket, b.balance from ledger_wallets w join ledger_balances b on b.wallet_account_id = w.account_id
+    where w.account_id = any(${walletAccountIds}::text[]) order by w.account_id, b.bucket for update`.execute(db);
+  const wallets = new Map<string, WalletRow>();
+  const balances = new Map<string, Record<LedgerBucket, bigint>>();
+  for (const { bucket, balance, ...wallet } of result.rows) {
+    if (!wallets.has(wallet.account_id)) {
+      wallets.set(wallet.account_id, wallet);
+      balances.set(wallet.account_id, Object.fromEntries(BUCKETS.map((b) => [b, 0n])) as Record<LedgerBucket, bigint>);
+    }
+    balances.get(wallet.account_id)![bucket] = BigInt(balance);
+  }
+  return { wallets: [...wallets.values()], balances };
 }
 
 export interface HoldCounters {
