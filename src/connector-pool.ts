@@ -36,7 +36,12 @@ export class ConnectorPool implements messages.ConnectorSet {
           throw error;
         }
       },
-      { maxItems: 500, maxWaitMs: 5 },
+      // Two flushes of up to 2,000 side by side: receipts come as fast as parts are
+      // submitted, and each flush first waits for the rounds in flight. Smaller or
+      // one at a time, they fell behind during a 100,000-part send, and 60,000 parsed
+      // receipts waited in memory. Two flushes touching one part are kept apart by
+      // its row lock; a deadlock between them is retried.
+      { maxItems: 2000, maxWaitMs: 5, concurrency: 2 },
     );
   }
 
