@@ -1,4 +1,4 @@
-import { sql, type Executor } from '../../platform/db/index.js';
+import { columnNames, rowsSelect, sql, type Column, type Executor } from '../../platform/db/index.js';
 import type { MessageStatus, PartStatus } from './status.js';
 
 export interface NewMessage {
@@ -38,29 +38,32 @@ export interface NewPart {
 // One statement per table whatever the number of rows: arrays bound as one
 // parameter each stay far below PostgreSQL's 65,535-parameter limit. The
 // first history entry (accepted) is the message row itself, not an event.
+const MESSAGE_INSERT: readonly Column<NewMessage>[] = [
+  ['id', 'text', (r) => r.id], ['account_id', 'text', (r) => r.accountId], ['batch_id', 'text', (r) => r.batchId],
+  ['hold_reference', 'text', (r) => r.holdReference], ['created_by', 'text', (r) => r.createdBy],
+  ['client_reference', 'text', (r) => r.clientReference], ['recipient', 'text', (r) => r.recipient],
+  ['recipient_country', 'text', (r) => r.recipientCountry], ['sender', 'text', (r) => r.sender],
+  ['sender_ton', 'smallint', (r) => r.senderTon], ['sender_npi', 'smallint', (r) => r.senderNpi], ['body', 'text', (r) => r.body],
+  ['encoding', 'text', (r) => r.encoding], ['parts_count', 'smallint', (r) => r.partsCount],
+  ['price_per_part_minor', 'bigint', (r) => r.pricePerPartMinor.toString()], ['status', 'text', (r) => r.status],
+  ['send_at', 'timestamptz', (r) => r.sendAt.toISOString()], ['valid_until', 'timestamptz', (r) => r.validUntil.toISOString()],
+  ['callback_url', 'text', (r) => r.callbackUrl], ['contact_id', 'text', (r) => r.contactId], ['list_id', 'text', (r) => r.listId],
+];
+
 export async function insertMessages(db: Executor, rows: NewMessage[]): Promise<void> {
   if (rows.length === 0) return;
-  const col = <T>(f: (r: NewMessage) => T) => rows.map(f);
-  await sql`
-    insert into messages (id, account_id, batch_id, hold_reference, created_by, client_reference, recipient, recipient_country,
-      sender, sender_ton, sender_npi, body, encoding, parts_count, price_per_part_minor, status, send_at, valid_until, callback_url,
-      contact_id, list_id)
-    select * from unnest(
-      ${col((r) => r.id)}::text[], ${col((r) => r.accountId)}::text[], ${col((r) => r.batchId)}::text[], ${col((r) => r.holdReference)}::text[],
-      ${col((r) => r.createdBy)}::text[], ${col((r) => r.clientReference)}::text[], ${col((r) => r.recipient)}::text[], ${col((r) => r.recipientCountry)}::text[],
-      ${col((r) => r.sender)}::text[], ${col((r) => r.senderTon)}::smallint[], ${col((r) => r.senderNpi)}::smallint[], ${col((r) => r.body)}::text[],
-      ${col((r) => r.encoding)}::text[], ${col((r) => r.partsCount)}::smallint[], ${col((r) => r.pricePerPartMinor.toString())}::bigint[],
-      ${col((r) => r.status)}::text[], ${col((r) => r.sendAt.toISOString())}::timestamptz[], ${col((r) => r.validUntil.toISOString())}::timestamptz[],
-      ${col((r) => r.callbackUrl)}::text[], ${col((r) => r.contactId)}::text[], ${col((r) => r.listId)}::text[])`.execute(db);
+  await sql`insert into messages (${columnNames(MESSAGE_INSERT)}) ${rowsSelect(rows, MESSAGE_INSERT)}`.execute(db);
 }
+
+const PART_INSERT: readonly Column<NewPart>[] = [
+  ['message_id', 'text', (r) => r.messageId], ['seq', 'smallint', (r) => r.seq], ['data_coding', 'smallint', (r) => r.dataCoding],
+  ['udh', 'bytea', (r) => r.udh], ['payload', 'bytea', (r) => r.payload], ['status', 'text', (r) => r.status],
+  ['due_at', 'timestamptz', (r) => r.dueAt.toISOString()],
+];
 
 export async function insertParts(db: Executor, rows: NewPart[]): Promise<void> {
   if (rows.length === 0) return;
-  const col = <T>(f: (r: NewPart) => T) => rows.map(f);
-  await sql`
-    insert into message_parts (message_id, seq, data_coding, udh, payload, status, due_at)
-    select * from unnest(${col((r) => r.messageId)}::text[], ${col((r) => r.seq)}::smallint[], ${col((r) => r.dataCoding)}::smallint[],
-      ${col((r) => r.udh)}::bytea[], ${col((r) => r.payload)}::bytea[], ${col((r) => r.status)}::text[], ${col((r) => r.dueAt.toISOString())}::timestamptz[])`.execute(db);
+  await sql`insert into message_parts (${columnNames(PART_INSERT)}) ${rowsSelect(rows, PART_INSERT)}`.execute(db);
 }
 
 export interface MessageRow {

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 
 export type { Database } from './schema.js';
 export { sql };
+export { columnNames, rowsSelect, type Column } from './rows.js';
 
 /**
  * What every use case and repository takes first: the pool-backed Kysely or
