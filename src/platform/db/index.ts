@@ -32,14 +32,28 @@ export function openDatabase(url: string, options: { poolSize?: number; logger?:
     application_name: options.applicationName ?? 'herald',
     connectionTimeoutMillis: 5_000,
   });
+  let closed = false;
   // A client losing its server must not crash the process, idle (the pool's
   // event) or checked out (the client's own, which nothing else listens to).
-  // Only the message: pg's errors can reference the whole client.
-  const lost = (error: Error) => options.logger?.warn({ error: error.message, code: (error as { code?: string }).code }, 'database connection lost');
+  // Only the message: pg's errors can reference the whole client. Once closed,
+  // it is no news.
+  const lost = (error: Error) => {
+    if (!closed) options.logger?.warn({ error: error.message, code: (error as { code?: string }).code }, 'database connection lost');
+  };
+  // The pool's end() resolves before its clients have said goodbye to the
+  // server; close() waits for them, so that an embedded server stopped next
+  // does not find them still connected.
+  let connected = 0;
+  let allGone: (() => void) | null = null;
   pool.on('error', lost);
-  pool.on('connect', (client) => client.on('error', lost));
+  pool.on('connect', (client) => {
+    connected++;
+    client.on('error', lost);
+  });
+  pool.on('remove', () => {
+    if (--connected === 0) allGone?.();
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  let closed = false;
   return {
     db,
     pool,
@@ -47,6 +61,11 @@ export function openDatabase(url: string, options: { poolSize?: number; logger?:
       if (closed) return;
       closed = true;
       await db.destroy();
+      if (connected > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([new Promise<void>((r) => (allGone = r)), new Promise<void>((r) => (timer = setTimeout(r, 2000)))]);
+        clearTimeout(timer);
+      }
     },
   };
 }
