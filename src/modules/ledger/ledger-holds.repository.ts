@@ -1,6 +1,6 @@
 import { sql, type Executor } from '../../platform/db/index.js';
-import type { TransactionRow, WalletRow } from './ledger.repository.js';
-import { BUCKETS, BUCKET_UNIT, type LedgerBucket, type Posting } from './types.js';
+import { zeroBalances, type TransactionRow, type WalletRow } from './ledger.repository.js';
+import { BUCKET_UNIT, type LedgerBucket, type Posting } from './types.js';
 
 /** The holds with these references, by reference; unknown ones are missing. */
 export async function findHolds(db: Executor, references: string[]): Promise<Map<string, TransactionRow>> {
@@ -38,7 +38,7 @@ export async function lockWalletsWithBalances(db: Executor, walletAccountIds: st
   for (const { bucket, balance, ...wallet } of result.rows) {
     if (!wallets.has(wallet.account_id)) {
       wallets.set(wallet.account_id, wallet);
-      balances.set(wallet.account_id, Object.fromEntries(BUCKETS.map((b) => [b, 0n])) as Record<LedgerBucket, bigint>);
+      balances.set(wallet.account_id, zeroBalances());
     }
     balances.get(wallet.account_id)![bucket] = BigInt(balance);
   }

@@ -102,9 +102,14 @@ export async function setMonthlyQuota(db: Executor, walletAccountId: string, mon
   await db.updateTable('ledger_wallets').set({ monthly_quota: monthlyQuota }).where('account_id', '=', walletAccountId).execute();
 }
 
+/** Every bucket at zero: what a wallet's balances start from before its rows are read in. */
+export function zeroBalances(): Record<LedgerBucket, bigint> {
+  return Object.fromEntries(BUCKETS.map((b) => [b, 0n])) as Record<LedgerBucket, bigint>;
+}
+
 export async function readBalances(db: Executor, walletAccountId: string): Promise<Record<LedgerBucket, bigint>> {
   const rows = await db.selectFrom('ledger_balances').select(['bucket', 'balance']).where('wallet_account_id', '=', walletAccountId).execute();
-  const out = Object.fromEntries(BUCKETS.map((b) => [b, 0n])) as Record<LedgerBucket, bigint>;
+  const out = zeroBalances();
   for (const row of rows) out[row.bucket] = BigInt(row.balance);
   return out;
 }
@@ -114,7 +119,7 @@ export async function readWalletBalances(db: Executor, walletAccountIds: string[
   const { rows } = await sql<{ wallet_account_id: string; bucket: LedgerBucket; balance: string }>`
     select wallet_account_id, bucket, balance from ledger_balances where wallet_account_id = any(${walletAccountIds}::text[])`.execute(db);
   const out = new Map<string, Record<LedgerBucket, bigint>>();
-  for (const id of walletAccountIds) out.set(id, Object.fromEntries(BUCKETS.map((b) => [b, 0n])) as Record<LedgerBucket, bigint>);
+  for (const id of walletAccountIds) out.set(id, zeroBalances());
   for (const row of rows) out.get(row.wallet_account_id)![row.bucket] = BigInt(row.balance);
   return out;
 }
