@@ -21,18 +21,14 @@ import { ApiClient } from './http-client.js';
 import { embeddedServer, freePort, HOST, startHerald, stopHerald, waitReady } from './herald-process.js';
 import { memoryOf, ProcessWatch } from './proc.js';
 import { createTenant } from './tenant.js';
+import { intKnob, round } from './knobs.js';
 
-const int = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isSafeInteger(v) && v > 0 ? v : fallback;
-};
-const ROWS = int('BENCH_ROWS', 100_000);
-const SEARCHES = int('BENCH_SEARCHES', 2_000);
+const ROWS = intKnob('BENCH_ROWS', 100_000);
+const SEARCHES = intKnob('BENCH_SEARCHES', 2_000);
 const TARGETS = { search_p99_ms: 50, import_rows_per_s: 10_000, import_peak_rss_mb: 300 };
 
 const note = (label: string, value: unknown) => process.stdout.write(`# ${label}: ${typeof value === 'string' ? value : JSON.stringify(value)}\n`);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 
 const FIRST = ['Anna', 'Bart', 'Chloé', 'Dirk', 'Els', 'Fatima', 'Geert', 'Hanne', 'Ilse', 'Jürgen', 'Karim', 'Lotte', 'Marc', 'Nora', 'Olivier', 'Pieter', 'Quinten', 'Rania', 'Sofie', 'Tom', 'Ursula', 'Vincent', 'Wout', 'Xavier', 'Yasmine', 'Zoë'];

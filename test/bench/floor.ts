@@ -14,13 +14,10 @@ import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ApiClient } from './http-client.js';
+import { intKnob, round } from './knobs.js';
 
-const int = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isSafeInteger(v) && v > 0 ? v : fallback;
-};
-const N = int('BENCH_FLOOR_N', 20_000);
-const CLIENTS = int('BENCH_CLIENTS', 50);
+const N = intKnob('BENCH_FLOOR_N', 20_000);
+const CLIENTS = intKnob('BENCH_CLIENTS', 50);
 const TARGET_PER_S = 3000;
 const TEXT = 'Your Herald verification code is 482913. It expires in 10 minutes.';
 
@@ -51,7 +48,6 @@ async function run(total: number): Promise<number> {
 }
 
 const serverCpu = async () => ((JSON.parse((await client.request('GET', '/cpu')).body) as { cpu_ms: number }).cpu_ms);
-const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 await run(2000); // warm-up: JIT and keep-alive sockets
 const server0 = await serverCpu();

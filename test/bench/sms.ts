@@ -33,20 +33,17 @@ import { embeddedServer, freePort, startHerald, stopHerald, waitReady, type Hera
 import { ActivitySampler, countStatements, describeDelta, resetStatements, snapshot, topStatements, type PgSnapshot } from './pg-observer.js';
 import { memoryOf, ProcessWatch } from './proc.js';
 import { createTenant } from './tenant.js';
+import { intKnob, round } from './knobs.js';
 
 const HOST = '127.0.0.1';
 const TEXT = 'Your Herald verification code is 482913. It expires in 10 minutes.';
 const SENDER = 'Herald';
 const MAX_PER_REQUEST = 10_000;
 
-const int = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isSafeInteger(v) && v > 0 ? v : fallback;
-};
-const SINGLE_N = int('BENCH_SINGLE_N', 20_000);
-const CLIENTS = int('BENCH_CLIENTS', 50);
-const BULK_N = int('BENCH_BULK_N', 100_000);
-const WARMUP_N = process.env.BENCH_WARMUP === '0' ? 0 : int('BENCH_WARMUP', 500);
+const SINGLE_N = intKnob('BENCH_SINGLE_N', 20_000);
+const CLIENTS = intKnob('BENCH_CLIENTS', 50);
+const BULK_N = intKnob('BENCH_BULK_N', 100_000);
+const WARMUP_N = process.env.BENCH_WARMUP === '0' ? 0 : intKnob('BENCH_WARMUP', 500);
 const PROFILE = new Set((process.env.BENCH_PROFILE ?? '').split(',').map((s) => s.trim()).filter(Boolean));
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR ?? '/tmp/herald-bench-prof';
 const CENSUS = process.env.BENCH_CENSUS !== '0';
@@ -63,7 +60,6 @@ const TARGETS = { single_e2e_per_s: 3000, single_p99_ms: 50, bulk_accept_s: 5, b
 
 const note = (label: string, value: unknown) => process.stdout.write(`# ${label}: ${typeof value === 'string' ? value : JSON.stringify(value)}\n`);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** Distinct Belgian mobile numbers: +3247 and seven digits. */
 const mobile = (i: number) => `+3247${String(i % 10_000_000).padStart(7, '0')}`;
