@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AppError } from '../../platform/errors.js';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.js';
 
 describe('password policy', () => {
@@ -11,6 +12,30 @@ describe('password policy', () => {
   it('refuses the most common passwords', () => {
     for (const p of ['password', 'iloveyou', '12345678', 'Password1', 'QWERTYUIOP']) {
       expect(() => checkPasswordPolicy(p), p).toThrow(/most common/);
+    }
+  });
+
+  it('refuses blank, control characters and repetitive passwords, saying why', () => {
+    const reasonOf = (p: string) => {
+      try {
+        checkPasswordPolicy(p);
+        return null;
+      } catch (error) {
+        return { code: (error as AppError).code, reason: (error as AppError).reason };
+      }
+    };
+    expect(reasonOf(' '.repeat(12))).toEqual({ code: 'weak_password', reason: 'blank' });
+    expect(reasonOf('\u3000'.repeat(10))).toEqual({ code: 'weak_password', reason: 'blank' });
+    expect(reasonOf('\u0001'.repeat(10))).toEqual({ code: 'weak_password', reason: 'control_characters' });
+    expect(reasonOf('horse\nbattery')).toEqual({ code: 'weak_password', reason: 'control_characters' });
+    expect(reasonOf('horse\u0085battery')).toEqual({ code: 'weak_password', reason: 'control_characters' });
+    for (const p of ['abababab', 'aaaaaaaaaaaa', 'abcabcabcabc', 'ABABabab', 'xyzwxyzwxyzw', '11112222']) {
+      expect(reasonOf(p), p).toMatchObject({ code: 'weak_password' });
+    }
+    expect(reasonOf('password')).toEqual({ code: 'weak_password', reason: 'common' });
+    expect(reasonOf('short')).toEqual({ code: 'weak_password', reason: 'too_short' });
+    for (const p of ['horse battery', 'correct horse battery staple', 'a brand new passphrase', 'Zw9!kd3$']) {
+      expect(reasonOf(p), p).toBeNull();
     }
   });
 
