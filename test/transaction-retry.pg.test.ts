@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql, transactionWithRetry } from '../src/platform/db/index.js';
+import { retryDelayMs, sql, transactionWithRetry } from '../src/platform/db/index.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db.js';
 
 let database: TestDatabase;
@@ -21,6 +21,19 @@ describe('transactionWithRetry', () => {
     expect(result).toBe('done');
     expect(calls).toBe(3);
     expect((await sql<{ n: number }>`select n from retry_probe`.execute(database.db)).rows).toEqual([{ n: 3 }]);
+  });
+
+  it('waits a growing, jittered delay before each new attempt', async () => {
+    const waits: number[] = [];
+    let calls = 0;
+    await transactionWithRetry(database.db, async () => {
+      if (++calls < 5) throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+    }, 5, async (ms) => void waits.push(ms));
+    expect(waits).toHaveLength(4);
+    for (let i = 1; i < waits.length; i++) expect(waits[i]).toBeGreaterThanOrEqual(waits[i - 1]!);
+    expect(waits[3]).toBeGreaterThan(waits[0]!);
+    expect(retryDelayMs(2, () => 0)).toBeLessThan(retryDelayMs(2, () => 0.99));
+    expect(retryDelayMs(50, () => 0.99)).toBeLessThanOrEqual(1_000);
   });
 
   it('does not retry other errors, nor forever', async () => {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from 'kysely';
 import { migrations } from '../../../migrations/index.js';
@@ -85,17 +86,37 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
 
 const RETRYABLE = new Set(['40P01', '40001']);
 
+const RETRY_BASE_MS = 10;
+const RETRY_CAP_MS = 1_000;
+
+/**
+ * How long to wait before attempt `attempt + 1`: half of a doubling step,
+ * plus a random part up to the other half, so that the transactions that
+ * collided do not meet again at once and waits still grow from one attempt to the next.
+ */
+export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
+  const step = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (attempt - 1));
+  return step / 2 + random() * (step / 2);
+}
+
 /**
  * A transaction tried again when PostgreSQL picks it as a deadlock victim or
  * refuses it as a serialization failure: both mean "nothing was written, run
  * it again". Used where transactions of the queue meet on the same rows.
+ * `wait` is there for tests to see the delays.
  */
-export async function transactionWithRetry<T>(db: Kysely<Database>, fn: (tx: Tx) => Promise<T>, attempts = 5): Promise<T> {
+export async function transactionWithRetry<T>(
+  db: Kysely<Database>,
+  fn: (tx: Tx) => Promise<T>,
+  attempts = 5,
+  wait: (ms: number) => Promise<unknown> = sleep,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction().execute(fn);
     } catch (error) {
       if (attempt >= attempts || !RETRYABLE.has((error as { code?: string }).code ?? '')) throw error;
+      await wait(retryDelayMs(attempt));
     }
   }
 }
