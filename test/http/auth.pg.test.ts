@@ -85,8 +85,6 @@ describe('sign-in and sessions', () => {
     const attempt = (password: string, ip = '203.0.113.7') =>
       t.app.inject({ method: 'POST', url: '/v1/auth/sign-in', payload: { email: owner.email, password }, remoteAddress: ip });
     for (let i = 0; i < 5; i++) expect((await attempt('wrong wrong')).statusCode).toBe(401);
-    const sixth = await attempt('wrong wrong');
-    expect(sixth.statusCode).toBe(401);
     // Now blocked for a while, even with the right password and from another address.
     const blocked = await attempt(PASSWORD, '198.51.100.9');
     expect(blocked.statusCode).toBe(429);

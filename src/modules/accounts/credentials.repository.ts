@@ -128,23 +128,43 @@ export async function throttleState(db: Executor, keys: string[]): Promise<Date 
 }
 
 /**
- * Counts a failure for each key. After `free` failures each further one blocks
- * the key for a doubling delay capped at `maxSeconds`; failures older than a
- * day are forgotten, so there is never a permanent lockout.
+ * Takes one sign-in attempt for each key before the password is checked, so
+ * that parallel guesses cannot all pass a check made before any of them
+ * failed. The attempt counts as a failure until `refundLoginAttempts` says it
+ * succeeded. The `free`-th and each further attempt blocks the key for a
+ * doubling delay capped at `maxSeconds`; a blocked key takes no attempt, and
+ * failures older than a day are forgotten, so there is never a permanent
+ * lockout. Returns the keys that took an attempt: fewer than given means one
+ * is blocked (refund the others).
  */
-export async function recordLoginFailure(db: Executor, keys: string[], free: number, maxSeconds: number): Promise<void> {
-  for (const key of keys) {
-    await sql`
-      insert into login_throttle as t (key, failures, last_failure_at) values (${key}, 1, now())
-      on conflict (key) do update set
-        failures = case when t.last_failure_at < now() - interval '1 day' then 1 else t.failures + 1 end,
-        last_failure_at = now(),
-        blocked_until = case
-          when (case when t.last_failure_at < now() - interval '1 day' then 1 else t.failures + 1 end) > ${free}
-          then now() + make_interval(secs => least(${maxSeconds}::float8,
-            power(2, (case when t.last_failure_at < now() - interval '1 day' then 1 else t.failures + 1 end) - ${free} - 1)))
-          else null end`.execute(db);
-  }
+export async function reserveLoginAttempts(db: Executor, keys: string[], free: number, maxSeconds: number): Promise<string[]> {
+  // Sorted, so that two sign-ins with the same keys lock their rows in the same order.
+  const sorted = [...new Set(keys)].sort();
+  const { rows } = await sql<{ key: string }>`
+    insert into login_throttle as t (key, failures, last_failure_at, blocked_until)
+    select k, 1, now(), case when 1 >= ${free} then now() + make_interval(secs => 1) end
+    from unnest(${sorted}::text[]) as k
+    on conflict (key) do update set
+      failures = case when t.last_failure_at < now() - interval '1 day' then 1 else t.failures + 1 end,
+      last_failure_at = now(),
+      blocked_until = case
+        when (case when t.last_failure_at < now() - interval '1 day' then 1 else t.failures + 1 end) >= ${free}
+        then now() + make_interval(secs => least(${maxSeconds}::float8,
+          power(2, (case when t.last_failure_at < now() - interval '1 day' then 1 else t.failures + 1 end) - ${free})))
+        else null end
+      where t.blocked_until is null or t.blocked_until <= now()
+    returning key`.execute(db);
+  return rows.map((r) => r.key);
+}
+
+/** Gives back attempts that were not failures (a right password, or a sign-in refused by another key). */
+export async function refundLoginAttempts(db: Executor, keys: string[], free: number): Promise<void> {
+  if (keys.length === 0) return;
+  await sql`
+    update login_throttle set
+      failures = failures - 1,
+      blocked_until = case when failures - 1 < ${free} then null else blocked_until end
+    where key = any(${[...keys].sort()}::text[]) and failures > 0`.execute(db);
 }
 
 export async function clearLoginFailures(db: Executor, keys: string[]): Promise<void> {

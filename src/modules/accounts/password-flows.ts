@@ -66,6 +66,12 @@ export async function resetPassword(db: Executor, input: { token: string; passwo
     if (!token?.user_id) {
       throw new AppError('invalid_token', 'This link is not valid any more; ask for a new one', { field: 'token' });
     }
+    // A user disabled since the link was sent keeps their old password: the
+    // throw rolls the token's use back too, and nothing is signed in.
+    const holder = await findUser(tx, token.user_id);
+    if (holder?.disabled_at) {
+      throw new AppError('invalid_token', 'This link is not valid any more: the user is disabled', { field: 'token', reason: 'user_disabled' });
+    }
     const user = await updateUser(tx, token.user_id, { password_hash: hash, password_changed_at: new Date() });
     if (!user) throw new AppError('invalid_token', 'This link is not valid any more', { field: 'token' });
     await deleteUserSessions(tx, user.id);

@@ -6,7 +6,8 @@ import {
   clearLoginFailures,
   deleteSession,
   insertSession,
-  recordLoginFailure,
+  refundLoginAttempts,
+  reserveLoginAttempts,
   throttleState,
   touchSession,
   useApiKey,
@@ -15,7 +16,7 @@ import { hashPassword, verifyPassword } from './passwords.js';
 import { scopesForRole, type Principal, type Scope } from './principal.js';
 import { hashToken, newOpaqueToken } from './tokens.js';
 
-// Five free failures, then 1 s, 2 s, 4 s … up to 15 minutes per key.
+// Five free attempts, then 1 s, 2 s, 4 s … up to 15 minutes per key between failures.
 const FREE_FAILURES = 5;
 const MAX_BLOCK_SECONDS = 900;
 
@@ -35,19 +36,21 @@ export interface SignInInput {
 
 export async function signIn(db: Executor, input: SignInInput, ttlHours: number): Promise<SignInResult> {
   const keys = [`email:${input.email.trim().toLowerCase()}`, ...(input.ip ? [`ip:${input.ip}`] : [])];
-  const blockedUntil = await throttleState(db, keys);
-  if (blockedUntil) {
-    const seconds = Math.max(1, Math.ceil((blockedUntil.getTime() - Date.now()) / 1000));
+  // The attempt is taken before the password is checked, in one statement per
+  // sign-in: of many guesses sent at once, only the free ones reach Argon2.
+  const taken = await reserveLoginAttempts(db, keys, FREE_FAILURES, MAX_BLOCK_SECONDS);
+  if (taken.length < keys.length) {
+    await refundLoginAttempts(db, taken, FREE_FAILURES);
+    const blockedUntil = await throttleState(db, keys);
+    const seconds = blockedUntil ? Math.max(1, Math.ceil((blockedUntil.getTime() - Date.now()) / 1000)) : 1;
     throw new AppError('rate_limited', `Too many failed sign-ins; try again in ${seconds} s`, { retryAfterSeconds: seconds });
   }
   const user = await findUserByEmail(db, input.email.trim());
   const usable = user && !user.disabled_at ? user : undefined;
   const check = await verifyPassword(usable?.password_hash ?? null, input.password);
-  if (!usable || !check.ok) {
-    await recordLoginFailure(db, keys, FREE_FAILURES, MAX_BLOCK_SECONDS);
-    throw new AppError('invalid_credentials', 'Email or password is wrong');
-  }
+  if (!usable || !check.ok) throw new AppError('invalid_credentials', 'Email or password is wrong');
   await clearLoginFailures(db, [keys[0]!]);
+  await refundLoginAttempts(db, keys.slice(1), FREE_FAILURES);
   if (check.rehash) await updateUser(db, usable.id, { password_hash: await hashPassword(input.password) });
   return openSession(db, usable, input, ttlHours);
 }
