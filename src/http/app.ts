@@ -4,15 +4,17 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { DestinationStream } from 'pino';
 import type { Registry } from 'prom-client';
 import { isReachable, type Executor } from '../platform/db/index.js';
 import { newId } from '../platform/ids.js';
 import { loggerOptions } from '../platform/logger.js';
 import { registerAuth } from './auth.js';
 import type { HttpDeps } from './deps.js';
-import { errorHandler, notFoundHandler } from './errors.js';
+import { errorHandler } from './errors.js';
 import { registerMetrics } from './metrics.js';
 import { registerPages } from './pages.js';
+import { registerResponsePolicy } from './response-policy.js';
 import { accountRoutes } from './routes/v1/account.js';
 import { adminRoutes } from './routes/v1/admin.js';
 import { apiKeyRoutes } from './routes/v1/api-keys.js';
@@ -36,6 +38,8 @@ import { createSendQueue } from '../modules/messages/index.js';
 
 export interface AppOptions extends Omit<HttpDeps, 'sendQueue'> {
   logLevel?: string;
+  /** Where the request log goes (stdout by default); tests read it. */
+  logStream?: DestinationStream;
   bodyLimit?: number;
   trustProxy?: boolean;
   metrics: Registry;
@@ -49,7 +53,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: loggerOptions(options.logLevel ?? 'info'),
+    logger: loggerOptions(options.logLevel ?? 'info', options.logStream),
     bodyLimit: options.bodyLimit ?? 1_048_576,
     trustProxy: options.trustProxy ?? false,
     requestIdHeader: false,
@@ -63,7 +67,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler(notFoundHandler);
+  registerResponsePolicy(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -86,7 +90,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       security: [{ apiKey: [] }, { session: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  // Swagger UI's own CSP, framed by nobody, and without upgrade-insecure-requests,
+  // which would break /docs on a plain-HTTP install.
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list' },
+    staticCSP: true,
+    transformStaticCSP: (csp) => csp.replace(/\s*upgrade-insecure-requests;?/, '').replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
+  });
 
   // Registered before the auth hook: these answer without credentials and
   // outside the API's account scope.
