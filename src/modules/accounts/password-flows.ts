@@ -6,6 +6,7 @@ import { consumeToken, deleteUserSessions, insertToken, invalidateTokens, peekTo
 import { passwordResetEmail } from './emails.js';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.js';
 import type { Principal } from './principal.js';
+import { claimResetRequests, insertResetRequest, takeHit } from './throttles.repository.js';
 import { hashToken, newOpaqueToken } from './tokens.js';
 
 const RESET_MINUTES = 30;
@@ -28,25 +29,63 @@ export async function changePassword(
   });
 }
 
+// A few emails per address per hour (known or not: the count must not tell),
+// and a few more per client address, so the form cannot flood an inbox.
+const RESETS_PER_ADDRESS = 3;
+const RESETS_PER_IP = 10;
+const HOUR = 3600;
+
 /**
- * Emails a single-use reset link when the address belongs to a user. The
- * caller answers the same either way, so the form reveals no accounts.
+ * Queues a reset link for the address. The request does the same work
+ * whether or not the address belongs to a user (count it, queue it): the
+ * worker looks the user up and sends the link, so neither the answer nor its
+ * time reveals accounts. Past the per-address limit the request is dropped
+ * silently; past the per-client limit it is refused.
  */
-export async function requestPasswordReset(db: Executor, email: string, publicUrl: string): Promise<void> {
-  const user = await findUserByEmail(db, email.trim());
+export async function requestPasswordReset(db: Executor, input: { email: string; ip: string | null }, publicUrl: string): Promise<void> {
+  const email = input.email.trim().toLowerCase();
+  // One commit for the counts and the queue entry.
+  const refusedFor = await db.transaction().execute(async (tx) => {
+    if (input.ip) {
+      const perIp = await takeHit(tx, `reset-ip:${input.ip}`, RESETS_PER_IP, HOUR);
+      if (!perIp.allowed) return perIp.retryAfterSeconds;
+    }
+    const perAddress = await takeHit(tx, `reset-email:${email}`, RESETS_PER_ADDRESS, HOUR);
+    if (perAddress.allowed) await insertResetRequest(tx, email, `${publicUrl}/reset-password`);
+    return 0;
+  });
+  if (refusedFor > 0) {
+    throw new AppError('rate_limited', `Too many password resets asked from here; try again in ${refusedFor} s`, { retryAfterSeconds: refusedFor });
+  }
+}
+
+/** The worker's part: emails a link for each queued request whose address is an active user's. */
+export async function sendPasswordResets(db: Executor, limit = 20): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    const requests = await claimResetRequests(tx, limit);
+    const done = new Set<string>();
+    for (const request of requests) {
+      if (done.has(request.email)) continue;
+      done.add(request.email);
+      await emailResetLink(tx, request.email, request.link_base);
+    }
+    return requests.length;
+  });
+}
+
+async function emailResetLink(tx: Executor, email: string, linkBase: string): Promise<void> {
+  const user = await findUserByEmail(tx, email);
   if (!user || user.disabled_at) return;
   const { token, hash } = newOpaqueToken();
-  await db.transaction().execute(async (tx) => {
-    await invalidateTokens(tx, 'password_reset', user.id);
-    await insertToken(tx, {
-      token_hash: hash,
-      purpose: 'password_reset',
-      user_id: user.id,
-      expires_at: new Date(Date.now() + RESET_MINUTES * 60_000),
-    });
-    const mail = passwordResetEmail(`${publicUrl}/reset-password#token=${token}`);
-    await enqueueEmail(tx, { to: user.email, ...mail, accountId: user.account_id });
+  await invalidateTokens(tx, 'password_reset', user.id);
+  await insertToken(tx, {
+    token_hash: hash,
+    purpose: 'password_reset',
+    user_id: user.id,
+    expires_at: new Date(Date.now() + RESET_MINUTES * 60_000),
   });
+  const mail = passwordResetEmail(`${linkBase}#token=${token}`);
+  await enqueueEmail(tx, { to: user.email, ...mail, accountId: user.account_id });
 }
 
 /** What a reset or invitation link is for, without using it up. */

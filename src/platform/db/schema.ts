@@ -80,6 +80,19 @@ export interface LoginThrottleTable {
   blocked_until: NullableTimestamp;
 }
 
+export interface RateLimitWindowsTable {
+  key: string;
+  window_started_at: Timestamp;
+  hits: Generated<number>;
+}
+
+export interface PasswordResetRequestsTable {
+  id: Generated<string>;
+  email: string;
+  link_base: string;
+  requested_at: Timestamp;
+}
+
 export interface EmailOutboxTable {
   id: string;
   account_id: string | null;
@@ -168,6 +181,8 @@ export interface Database {
   api_keys: ApiKeysTable;
   one_time_tokens: OneTimeTokensTable;
   login_throttle: LoginThrottleTable;
+  rate_limit_windows: RateLimitWindowsTable;
+  password_reset_requests: PasswordResetRequestsTable;
   email_outbox: EmailOutboxTable;
   ledger_wallets: LedgerWalletsTable;
   ledger_balances: LedgerBalancesTable;

@@ -88,12 +88,12 @@ export const authRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async (
     config: { auth: { public: true } },
     schema: {
       tags: ['auth'],
-      summary: 'Email a single-use reset link (the answer is the same whether or not the address is known)',
+      summary: 'Email a single-use reset link (the answer is the same whether or not the address is known; at most 3 per address and 10 per client an hour)',
       body: Type.Object({ email: Email }, { additionalProperties: false }),
       response: { 202: Type.Object({ status: Type.Literal('accepted') }), ...errorResponses },
     },
   }, async (request, reply) => {
-    await accounts.requestPasswordReset(deps.db, request.body.email, deps.publicUrl);
+    await accounts.requestPasswordReset(deps.db, { email: request.body.email, ip: request.ip }, deps.publicUrl);
     return reply.status(202).send({ status: 'accepted' as const });
   });
 

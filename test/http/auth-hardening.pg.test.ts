@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as accounts from '../../src/modules/accounts/index.js';
+import * as mail from '../../src/modules/mail/index.js';
 import { createTestApp, json, type TestApp } from '../helpers/app.js';
 import { createOwner, PASSWORD, uniqueEmail } from '../helpers/factories.js';
 
@@ -58,5 +60,50 @@ describe('invitations of a disabled user', () => {
     const after = await t.db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
     expect(after.password_hash).toBe(before.password_hash);
     expect(res.cookies.find((c) => c.name === 'herald_session')).toBeUndefined();
+  });
+});
+
+describe('forgot password', () => {
+  const resetEmails = async (to: string) =>
+    (await mail.listOutbox(t.db, { to, limit: 50 })).filter((m) => m.subject === 'Reset your Herald password');
+  const forgot = (email: string, ip: string) =>
+    t.app.inject({ method: 'POST', url: '/v1/auth/forgot-password', payload: { email }, remoteAddress: ip });
+
+  it('does the same work for a known and an unknown address: both are queued, the worker mails only the known one', async () => {
+    const owner = await createOwner(t.app, t.db);
+    const ghost = uniqueEmail('ghost');
+    const known = await forgot(owner.email, '198.51.100.1');
+    const unknown = await forgot(ghost, '198.51.100.1');
+    expect(known.statusCode).toBe(202);
+    expect(known.body).toBe(unknown.body);
+    const queued = await t.db.selectFrom('password_reset_requests').select('email').execute();
+    expect(queued.map((q) => q.email).sort()).toEqual([owner.email.toLowerCase(), ghost].sort());
+
+    expect(await accounts.sendPasswordResets(t.db)).toBe(2);
+    expect(await mail.listOutbox(t.db, { to: ghost, limit: 5 })).toHaveLength(0);
+    expect(await resetEmails(owner.email)).toHaveLength(1);
+    expect(await t.db.selectFrom('password_reset_requests').select('id').execute()).toHaveLength(0);
+  });
+
+  it('sends at most 3 emails an hour to one address, answering every request the same', async () => {
+    const owner = await createOwner(t.app, t.db);
+    const answers = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      const res = await forgot(owner.email, `198.51.100.${10 + i}`);
+      answers.add(`${res.statusCode} ${res.body}`);
+      await accounts.sendPasswordResets(t.db);
+    }
+    expect(answers).toEqual(new Set(['202 {"status":"accepted"}']));
+    expect((await resetEmails(owner.email)).length).toBeLessThanOrEqual(3);
+  });
+
+  it('refuses more than 10 requests an hour from one client address, known or unknown', async () => {
+    const ip = '198.51.100.99';
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await forgot(uniqueEmail('someone'), ip)).statusCode);
+    expect(statuses).toEqual([...Array(10).fill(202), 429, 429]);
+    const refused = await forgot(uniqueEmail('someone'), ip);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await forgot(uniqueEmail('someone'), '198.51.100.98')).statusCode).toBe(202);
   });
 });
