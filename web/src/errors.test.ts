@@ -27,6 +27,12 @@ describe('errors in the user\'s words', () => {
     expect(elsewhere).not.toContain('to[3]');
   });
 
+  it('says why a password is refused, not a number problem of the same name', () => {
+    expect(describeError(new ApiError(400, 'weak_password', 'repeats', 'password', 'repetitive'), en)).toBe('This password repeats a few characters; choose one with more variety.');
+    expect(describeError(new ApiError(400, 'weak_password', 'short', 'password', 'too_short'), en)).toBe('Use at least 8 characters.');
+    expect(describeError(new ApiError(400, 'weak_password', 'new', 'password', 'brand_new'), en)).toBe(en('errors.weak_password'));
+  });
+
   it('keeps the server\'s text for a code it does not know yet', () => {
     expect(describeError(new ApiError(400, 'brand_new', 'A new kind of refusal', undefined), en)).toBe('A new kind of refusal');
   });

@@ -3,7 +3,7 @@
 // error's `code`, its `reason` (a refused number…), and the field at fault
 // named by its label on the form, never by its API path.
 import { ApiError, NETWORK_ERROR } from './api';
-import { refusalKey } from './reasons';
+import { PASSWORD_PROBLEMS, refusalKey } from './reasons';
 
 type T = (key: string, options?: Record<string, unknown>) => string;
 
@@ -33,7 +33,10 @@ export function describeError(error: unknown, t: T, labels?: FieldLabels): strin
   if ((error as Error | null)?.name === 'TimeoutError') return t('errors.timeout');
   if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
   if (error.code === NETWORK_ERROR) return t('errors.network');
-  const reasonKey = refusalKey(error.reason);
+  // A password's reasons share names with a number's (too_short): the code says which.
+  const reasonKey = error.code === 'weak_password'
+    ? (PASSWORD_PROBLEMS as readonly string[]).includes(error.reason ?? '') ? `passwordProblems.${error.reason}` : null
+    : refusalKey(error.reason);
   let message: string;
   if (reasonKey) message = t(reasonKey);
   else if (error.code === 'invalid_request' && error.field && / is required$/.test(error.message)) message = t('errors.required');

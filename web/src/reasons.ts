@@ -14,6 +14,9 @@ export const REJECTIONS = new Set([
   'contact_not_found', 'list_not_found', 'not_a_phone_number',
 ]);
 
+/** Why a password is refused (src/modules/accounts/passwords.ts, with the code weak_password). */
+export const PASSWORD_PROBLEMS = ['too_short', 'too_long', 'control_characters', 'blank', 'common', 'repetitive'] as const;
+
 /** The translation key of a refused recipient's code, or null when the UI does not know it. */
 export function refusalKey(code: string | null | undefined): string | null {
   if (!code) return null;
