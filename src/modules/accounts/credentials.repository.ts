@@ -4,7 +4,8 @@ import type { Insertable, Selectable } from 'kysely';
 import { coalesced } from '../../platform/coalesce.js';
 
 export type SessionRow = Selectable<SessionsTable>;
-export type ApiKeyRow = Selectable<ApiKeysTable>;
+/** `suspended`: its creator is disabled, so the key does not work until they are enabled again. */
+export type ApiKeyRow = Selectable<ApiKeysTable> & { suspended: boolean };
 export type TokenRow = Selectable<OneTimeTokensTable>;
 
 export async function insertSession(db: Executor, row: Insertable<SessionsTable>): Promise<void> {
@@ -40,12 +41,15 @@ export async function deleteExpiredSessions(db: Executor): Promise<number> {
   return Number(r.numDeletedRows);
 }
 
+// A key acts for the person who made it: while they are disabled, it is suspended.
+const SUSPENDED = sql<boolean>`exists (select 1 from users u where u.id = api_keys.created_by and u.disabled_at is not null)`;
+
 export async function insertApiKey(db: Executor, row: Insertable<ApiKeysTable>): Promise<ApiKeyRow> {
-  return db.insertInto('api_keys').values(row).returningAll().executeTakeFirstOrThrow();
+  return db.insertInto('api_keys').values(row).returningAll().returning(SUSPENDED.as('suspended')).executeTakeFirstOrThrow();
 }
 
 export function listApiKeys(db: Executor, accountId: string): Promise<ApiKeyRow[]> {
-  return db.selectFrom('api_keys').selectAll().where('account_id', '=', accountId).orderBy('id').execute();
+  return db.selectFrom('api_keys').selectAll().select(SUSPENDED.as('suspended')).where('account_id', '=', accountId).orderBy('id').execute();
 }
 
 export function revokeApiKey(db: Executor, accountId: string, id: string): Promise<ApiKeyRow | undefined> {
@@ -55,7 +59,13 @@ export function revokeApiKey(db: Executor, accountId: string, id: string): Promi
     .where('id', '=', id)
     .where('account_id', '=', accountId)
     .returningAll()
+    .returning(SUSPENDED.as('suspended'))
     .executeTakeFirst();
+}
+
+/** A removed person's keys end with them (a disabled person's are only suspended). */
+export async function revokeUserApiKeys(db: Executor, userId: string): Promise<void> {
+  await db.updateTable('api_keys').set({ revoked_at: sql`now()` }).where('created_by', '=', userId).where('revoked_at', 'is', null).execute();
 }
 
 /** The usable keys of these hashes, in their order; one statement for many requests' keys. */
@@ -64,8 +74,10 @@ async function findUsableApiKeys(db: Executor, tokenHashes: Buffer[]): Promise<(
     .selectFrom('api_keys')
     .selectAll()
     .where(sql<boolean>`token_hash = any(${tokenHashes}::bytea[])`)
+    .select(SUSPENDED.as('suspended'))
     .where('revoked_at', 'is', null)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', sql<Date>`now()`)]))
+    .where(sql<boolean>`not ${SUSPENDED}`)
     .execute();
   const byHash = new Map(rows.map((r) => [r.token_hash.toString('hex'), r]));
   return tokenHashes.map((h) => byHash.get(h.toString('hex')));
