@@ -41,6 +41,7 @@ export function startWorker(options: { db: Executor; logger: Logger; mail: mail.
       ? [{ name: 'mail.deliver', everyMs: 1000, run: async () => (await mail.deliverDueEmails(db, transport, { domain: options.mailDomain })) > 0 }]
       : []),
     { name: 'accounts.expire-sessions', everyMs: 3600_000, run: async () => (await accounts.deleteExpiredSessions(db)) > 0 && false },
+    { name: 'mail.forget-expired-secrets', everyMs: 60_000, run: async () => (await mail.forgetExpiredEmailSecrets(db), false) },
     { name: 'messages.expire-idempotency-keys', everyMs: 3600_000, run: async () => (await messages.deleteOldIdempotencyKeys(db)) > 0 && false },
     { name: 'ledger.roll-quota-periods', everyMs: 600_000, run: async () => (await ledger.rollQuotaPeriods(db), false) },
     { name: 'contacts.import', everyMs: 1000, run: () => contacts.runNextImport(db, { signal: abort.signal }) },

@@ -2,6 +2,7 @@ import { sql, type Executor } from '../../platform/db/index.js';
 import type { ApiKeysTable, OneTimeTokensTable, SessionsTable } from '../../platform/db/schema.js';
 import type { Insertable, Selectable } from 'kysely';
 import { coalesced } from '../../platform/coalesce.js';
+import { forgetEmailSecrets } from '../mail/index.js';
 
 export type SessionRow = Selectable<SessionsTable>;
 /** `suspended`: its creator is disabled, so the key does not work until they are enabled again. */
@@ -104,9 +105,12 @@ export async function insertToken(db: Executor, row: Insertable<OneTimeTokensTab
   await db.insertInto('one_time_tokens').values(row).execute();
 }
 
-/** Marks a live token used and returns it; a used, expired or unknown token gives nothing. */
-export function consumeToken(db: Executor, tokenHash: Buffer, purposes: TokenRow['purpose'][]): Promise<TokenRow | undefined> {
-  return db
+/**
+ * Marks a live token used and returns it; a used, expired or unknown token
+ * gives nothing. The email that carried it forgets it in the same transaction.
+ */
+export async function consumeToken(db: Executor, tokenHash: Buffer, purposes: TokenRow['purpose'][]): Promise<TokenRow | undefined> {
+  const row = await db
     .updateTable('one_time_tokens')
     .set({ used_at: sql`now()` })
     .where('token_hash', '=', tokenHash)
@@ -115,6 +119,8 @@ export function consumeToken(db: Executor, tokenHash: Buffer, purposes: TokenRow
     .where('expires_at', '>', sql<Date>`now()`)
     .returningAll()
     .executeTakeFirst();
+  if (row) await forgetEmailSecrets(db, [row.token_hash]);
+  return row;
 }
 
 export function peekToken(db: Executor, tokenHash: Buffer): Promise<TokenRow | undefined> {
@@ -130,7 +136,8 @@ export function peekToken(db: Executor, tokenHash: Buffer): Promise<TokenRow | u
 export async function invalidateTokens(db: Executor, purpose: TokenRow['purpose'], userId: string | null): Promise<void> {
   let q = db.updateTable('one_time_tokens').set({ used_at: sql`now()` }).where('purpose', '=', purpose).where('used_at', 'is', null);
   q = userId === null ? q.where('user_id', 'is', null) : q.where('user_id', '=', userId);
-  await q.execute();
+  const replaced = await q.returning('token_hash').execute();
+  await forgetEmailSecrets(db, replaced.map((r) => r.token_hash));
 }
 
 export async function throttleState(db: Executor, keys: string[]): Promise<Date | null> {

@@ -38,14 +38,10 @@ export async function requestPasswordReset(db: Executor, email: string, publicUr
   const { token, hash } = newOpaqueToken();
   await db.transaction().execute(async (tx) => {
     await invalidateTokens(tx, 'password_reset', user.id);
-    await insertToken(tx, {
-      token_hash: hash,
-      purpose: 'password_reset',
-      user_id: user.id,
-      expires_at: new Date(Date.now() + RESET_MINUTES * 60_000),
-    });
+    const expiresAt = new Date(Date.now() + RESET_MINUTES * 60_000);
+    await insertToken(tx, { token_hash: hash, purpose: 'password_reset', user_id: user.id, expires_at: expiresAt });
     const mail = passwordResetEmail(`${publicUrl}/reset-password#token=${token}`);
-    await enqueueEmail(tx, { to: user.email, ...mail, accountId: user.account_id });
+    await enqueueEmail(tx, { to: user.email, ...mail, accountId: user.account_id, secret: { token, hash, expiresAt } });
   });
 }
 

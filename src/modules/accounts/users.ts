@@ -44,14 +44,10 @@ export async function inviteUser(
     role: input.role,
     password_hash: null,
   });
-  await insertToken(db, {
-    token_hash: hash,
-    purpose: 'invitation',
-    user_id: user.id,
-    expires_at: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
-  });
+  const expiresAt = new Date(Date.now() + INVITATION_DAYS * 86_400_000);
+  await insertToken(db, { token_hash: hash, purpose: 'invitation', user_id: user.id, expires_at: expiresAt });
   const link = `${publicUrl}/reset-password#token=${token}`;
-  await enqueueEmail(db, { to: email, ...invitationEmail(link, account.name), accountId });
+  await enqueueEmail(db, { to: email, ...invitationEmail(link, account.name), accountId, secret: { token, hash, expiresAt } });
   return { user, link };
 }
 
