@@ -87,6 +87,7 @@ function smsLoops(db: Executor, pool: ConnectorPool): Loop[] {
     { name: 'messages.recover-leases', everyMs: 5000, run: async () => (await messages.recoverExpiredLeases(db)) > 0 },
     { name: 'messages.reconcile-receipts', everyMs: 2000, run: async () => (await messages.reconcileParkedReceipts(db)) > 0 },
     { name: 'messages.close-silent', everyMs: 60_000, run: async () => (await messages.closeSilentMessages(db)) > 0 },
+    { name: 'messages.redact-own-sms', everyMs: 60_000, run: async () => (await messages.redactOwnSms(db), false) },
     { name: 'connectors.refresh', everyMs: 10_000, run: async () => (await pool.refresh(), false) },
     // Replies are stored by the connectors; this joins their parts and files them.
     { name: 'inbox.assemble', everyMs: 1000, run: () => inbox.assembleInbound(db) },

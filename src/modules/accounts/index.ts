@@ -12,3 +12,4 @@ export { deleteExpiredSessions } from './credentials.repository.js';
 export { API_KEY_PREFIX } from './tokens.js';
 export { PASSWORD_MIN, PASSWORD_MAX } from './passwords.js';
 export { getSendingSettings, type SendingSettings } from './sending-settings.js';
+export { HERALD_ACCOUNT_ID } from './herald-account.js';
