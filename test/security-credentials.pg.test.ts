@@ -115,6 +115,19 @@ describe('credentials never mint more powerful ones', () => {
     expect((await call(op.caller, 'GET', '/v1/admin/outbox')).statusCode).toBe(200);
   });
 
+  it('never lets a key do more than its creator may do now', async () => {
+    const second = await createMember(t.app, op, 'admin');
+    expect((await call(op.caller, 'PATCH', `/v1/users/${second.userId}`, { role: 'owner' })).statusCode).toBe(200);
+    // A session reads its user's role on each request: the promotion counts at once.
+    const opKey = await createKey(t.app, second, ['account:read', 'account:write', 'operator']);
+    expect((await call(opKey.caller, 'GET', '/v1/admin/outbox')).statusCode).toBe(200);
+    // Demoted to member: the key keeps only what a member may do.
+    expect((await call(op.caller, 'PATCH', `/v1/users/${second.userId}`, { role: 'member' })).statusCode).toBe(200);
+    expect((await call(opKey.caller, 'GET', '/v1/admin/outbox')).statusCode).toBe(403);
+    expect((await call(opKey.caller, 'PATCH', '/v1/account', { name: 'Renamed' })).statusCode).toBe(403);
+    expect((await call(opKey.caller, 'GET', '/v1/account')).statusCode).toBe(200);
+  });
+
   it('lets only an owner disable an owner', async () => {
     const owner = await createOwner(t.app, t.db, 'Two owners');
     const admin = await createMember(t.app, owner, 'admin');

@@ -3,6 +3,7 @@ import type { ApiKeysTable, OneTimeTokensTable, SessionsTable } from '../../plat
 import type { Insertable, Selectable } from 'kysely';
 import { coalesced } from '../../platform/coalesce.js';
 import { forgetEmailSecrets } from '../mail/index.js';
+import type { Role } from './principal.js';
 
 export type SessionRow = Selectable<SessionsTable>;
 /** `suspended`: its creator is disabled, so the key does not work until they are enabled again. */
@@ -69,13 +70,18 @@ export async function revokeUserApiKeys(db: Executor, userId: string): Promise<v
   await db.updateTable('api_keys').set({ revoked_at: sql`now()` }).where('created_by', '=', userId).where('revoked_at', 'is', null).execute();
 }
 
+/** A usable key, with what its creator may do now (their role, in the operator account or not). */
+export type UsableApiKey = ApiKeyRow & { creator_role: Role | null; operator_account: boolean };
+
 /** The usable keys of these hashes, in their order; one statement for many requests' keys. */
-async function findUsableApiKeys(db: Executor, tokenHashes: Buffer[]): Promise<(ApiKeyRow | undefined)[]> {
+async function findUsableApiKeys(db: Executor, tokenHashes: Buffer[]): Promise<(UsableApiKey | undefined)[]> {
   const rows = await db
     .selectFrom('api_keys')
     .selectAll()
     .where(sql<boolean>`token_hash = any(${tokenHashes}::bytea[])`)
     .select(SUSPENDED.as('suspended'))
+    .select(sql<Role | null>`(select u.role from users u where u.id = api_keys.created_by)`.as('creator_role'))
+    .select(sql<boolean>`(select a.is_operator from accounts a where a.id = api_keys.account_id)`.as('operator_account'))
     .where('revoked_at', 'is', null)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', sql<Date>`now()`)]))
     .where(sql<boolean>`not ${SUSPENDED}`)
@@ -88,7 +94,7 @@ async function findUsableApiKeys(db: Executor, tokenHashes: Buffer[]): Promise<(
 const findUsableApiKey = coalesced(findUsableApiKeys);
 
 /** A usable key for this hash, its last use recorded at most once a minute. */
-export async function useApiKey(db: Executor, tokenHash: Buffer, ip: string | null): Promise<ApiKeyRow | undefined> {
+export async function useApiKey(db: Executor, tokenHash: Buffer, ip: string | null): Promise<UsableApiKey | undefined> {
   const key = await findUsableApiKey(db, tokenHash);
   if (!key) return undefined;
   if (!key.last_used_at || Date.now() - key.last_used_at.getTime() > 60_000 || key.last_used_ip !== ip) {
