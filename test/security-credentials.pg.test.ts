@@ -31,7 +31,6 @@ const NOT_MINTING = new Set([
   'POST /v1/auth/forgot-password',
   'POST /v1/auth/token-info',
   'PATCH /v1/me',
-  'PUT /v1/me/locale',
 ]);
 const PEOPLE_AND_CREDENTIALS = /^\/v1\/(users|api-keys|subaccounts|auth|setup|me|invitations|keys|tokens|sessions)(\/|$)/;
 
