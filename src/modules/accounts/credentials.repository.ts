@@ -2,7 +2,6 @@ import { sql, type Executor } from '../../platform/db/index.js';
 import type { ApiKeysTable, OneTimeTokensTable, SessionsTable } from '../../platform/db/schema.js';
 import type { Insertable, Selectable } from 'kysely';
 import { coalesced } from '../../platform/coalesce.js';
-import { forgetEmailSecrets } from '../mail/index.js';
 import type { Role } from './principal.js';
 
 export type SessionRow = Selectable<SessionsTable>;
@@ -111,12 +110,9 @@ export async function insertToken(db: Executor, row: Insertable<OneTimeTokensTab
   await db.insertInto('one_time_tokens').values(row).execute();
 }
 
-/**
- * Marks a live token used and returns it; a used, expired or unknown token
- * gives nothing. The email that carried it forgets it in the same transaction.
- */
-export async function consumeToken(db: Executor, tokenHash: Buffer, purposes: TokenRow['purpose'][]): Promise<TokenRow | undefined> {
-  const row = await db
+/** Marks a live token used and returns it; a used, expired or unknown token gives nothing. */
+export function consumeToken(db: Executor, tokenHash: Buffer, purposes: TokenRow['purpose'][]): Promise<TokenRow | undefined> {
+  return db
     .updateTable('one_time_tokens')
     .set({ used_at: sql`now()` })
     .where('token_hash', '=', tokenHash)
@@ -125,8 +121,6 @@ export async function consumeToken(db: Executor, tokenHash: Buffer, purposes: To
     .where('expires_at', '>', sql<Date>`now()`)
     .returningAll()
     .executeTakeFirst();
-  if (row) await forgetEmailSecrets(db, [row.token_hash]);
-  return row;
 }
 
 export function peekToken(db: Executor, tokenHash: Buffer): Promise<TokenRow | undefined> {
@@ -139,11 +133,11 @@ export function peekToken(db: Executor, tokenHash: Buffer): Promise<TokenRow | u
     .executeTakeFirst();
 }
 
-export async function invalidateTokens(db: Executor, purpose: TokenRow['purpose'], userId: string | null): Promise<void> {
+/** Ends the live tokens of a purpose (and user); returns their hashes. */
+export async function invalidateTokens(db: Executor, purpose: TokenRow['purpose'], userId: string | null): Promise<Buffer[]> {
   let q = db.updateTable('one_time_tokens').set({ used_at: sql`now()` }).where('purpose', '=', purpose).where('used_at', 'is', null);
   q = userId === null ? q.where('user_id', 'is', null) : q.where('user_id', '=', userId);
-  const replaced = await q.returning('token_hash').execute();
-  await forgetEmailSecrets(db, replaced.map((r) => r.token_hash));
+  return (await q.returning('token_hash').execute()).map((r) => r.token_hash);
 }
 
 export async function throttleState(db: Executor, keys: string[]): Promise<Date | null> {

@@ -1,6 +1,6 @@
 import type { Executor } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors.js';
-import { enqueueEmail } from '../mail/index.js';
+import { enqueueEmail, forgetEmailSecrets } from '../mail/index.js';
 import { findUser, findUserByEmail, updateUser, type UserRow } from './accounts.repository.js';
 import { consumeToken, deleteUserSessions, insertToken, invalidateTokens, peekToken } from './credentials.repository.js';
 import { passwordResetEmail } from './emails.js';
@@ -37,7 +37,8 @@ export async function requestPasswordReset(db: Executor, email: string, publicUr
   if (!user || user.disabled_at) return;
   const { token, hash } = newOpaqueToken();
   await db.transaction().execute(async (tx) => {
-    await invalidateTokens(tx, 'password_reset', user.id);
+    // A new link replaces the last one; the email that carried it forgets it.
+    await forgetEmailSecrets(tx, await invalidateTokens(tx, 'password_reset', user.id));
     const expiresAt = new Date(Date.now() + RESET_MINUTES * 60_000);
     await insertToken(tx, { token_hash: hash, purpose: 'password_reset', user_id: user.id, expires_at: expiresAt });
     const mail = passwordResetEmail(`${publicUrl}/reset-password#token=${token}`);
@@ -62,6 +63,7 @@ export async function resetPassword(db: Executor, input: { token: string; passwo
     if (!token?.user_id) {
       throw new AppError('invalid_token', 'This link is not valid any more; ask for a new one', { field: 'token' });
     }
+    await forgetEmailSecrets(tx, [token.token_hash]);
     const user = await updateUser(tx, token.user_id, { password_hash: hash, password_changed_at: new Date() });
     if (!user) throw new AppError('invalid_token', 'This link is not valid any more', { field: 'token' });
     await deleteUserSessions(tx, user.id);
