@@ -12,6 +12,8 @@ import * as m0010 from './0010_import_into_list.js';
 import * as m0011 from './0011_part_charges.js';
 import * as m0012 from './0012_message_parts_unchecked.js';
 import * as m0015 from './0015_auth_reset_requests.js';
+import * as m0013a from './0013_access_outbox_secrets.js';
+import * as m0013b from './0013_access_herald_sms.js';
 
 /** Forward-only, in order. A released migration is never edited: add the next one. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +30,6 @@ export const migrations: Record<string, Migration> = {
   '0011_part_charges': m0011,
   '0012_message_parts_unchecked': m0012,
   '0015_auth_reset_requests': m0015,
+  '0013_access_outbox_secrets': m0013a,
+  '0013_access_herald_sms': m0013b,
 };

@@ -73,7 +73,7 @@ program
 
 program
   .command('outbox')
-  .description('Show email Herald sent or keeps for sending')
+  .description('Show email Herald sent or keeps for sending; a link is shown only while its email waits for sending and the link still works')
   .addOption(new Option('--status <status>', 'only this status').choices(['pending', 'sent', 'failed']))
   .option('--limit <n>', 'how many, newest first', '20')
   .option('--json', 'one JSON object per line')
@@ -81,7 +81,10 @@ program
     withDatabase('cli', async (db) => {
       const limit = Number.parseInt(o.limit, 10);
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new Error('--limit must be a whole number from 1 to 1000');
-      const rows = await mail.listOutbox(db, { limit, ...(o.status && { status: o.status }) });
+      // Whoever runs this can read the database anyway; without SMTP it is how
+      // a pending invitation or reset link reaches its person. Sent, used and
+      // expired links show as [redacted].
+      const rows = await mail.listOutbox(db, { limit, ...(o.status && { status: o.status }) }, { revealLiveTokens: true });
       for (const r of rows) {
         if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
         else process.stdout.write(`${r.created_at.toISOString()}  ${r.status.padEnd(7)}  to ${r.to_address}\n  subject: ${r.subject}\n${r.text_body.replace(/^/gm, '    ')}\n`);

@@ -43,6 +43,7 @@ export function startWorker(options: { db: Executor; logger: Logger; mail: mail.
     { name: 'accounts.expire-sessions', everyMs: 3600_000, run: async () => (await accounts.deleteExpiredSessions(db)) > 0 && false },
     { name: 'accounts.password-resets', everyMs: 1000, run: async () => (await accounts.sendPasswordResets(db)) > 0 },
     { name: 'accounts.prune-rate-limits', everyMs: 3600_000, run: async () => (await accounts.deleteOldRateLimitWindows(db), false) },
+    { name: 'mail.forget-expired-secrets', everyMs: 60_000, run: async () => (await mail.forgetExpiredEmailSecrets(db), false) },
     { name: 'messages.expire-idempotency-keys', everyMs: 3600_000, run: async () => (await messages.deleteOldIdempotencyKeys(db)) > 0 && false },
     { name: 'ledger.roll-quota-periods', everyMs: 600_000, run: async () => (await ledger.rollQuotaPeriods(db), false) },
     { name: 'contacts.import', everyMs: 1000, run: () => contacts.runNextImport(db, { signal: abort.signal }) },
@@ -88,6 +89,7 @@ function smsLoops(db: Executor, pool: ConnectorPool): Loop[] {
     { name: 'messages.recover-leases', everyMs: 5000, run: async () => (await messages.recoverExpiredLeases(db)) > 0 },
     { name: 'messages.reconcile-receipts', everyMs: 2000, run: async () => (await messages.reconcileParkedReceipts(db)) > 0 },
     { name: 'messages.close-silent', everyMs: 60_000, run: async () => (await messages.closeSilentMessages(db)) > 0 },
+    { name: 'messages.redact-own-sms', everyMs: 60_000, run: async () => (await messages.redactOwnSms(db), false) },
     { name: 'connectors.refresh', everyMs: 10_000, run: async () => (await pool.refresh(), false) },
     // Replies are stored by the connectors; this joins their parts and files them.
     { name: 'inbox.assemble', everyMs: 1000, run: () => inbox.assembleInbound(db) },

@@ -32,6 +32,11 @@ describe('the herald command', () => {
     const outbox = await herald(['outbox', '--status', 'pending'], { DATABASE_URL: database.url });
     expect(outbox.stdout).toContain('to cli@example.org');
     expect(outbox.stdout).toContain('You are invited to Cli Co on Herald');
+    // The link shows while its email waits and it works; the kept body holds it redacted.
+    const link = /(http:\S+#token=[\w-]+)/.exec(created.stdout)![1]!;
+    expect(outbox.stdout).toContain(link);
+    const [kept] = await database.db.selectFrom('email_outbox').select('text_body').where('to_address', '=', 'cli@example.org').execute();
+    expect(kept!.text_body).toContain('#token=[redacted]');
     const bad = await herald(['create-account', '--name', 'X', '--email', 'nope', '--country', 'NL'], { DATABASE_URL: database.url });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('email: Not a valid email address');

@@ -70,6 +70,7 @@ export const ApiKeySchema = Type.Object({
   expires_at: Nullable(Type.String({ format: 'date-time' })),
   last_used_at: Nullable(Type.String({ format: 'date-time' })),
   revoked_at: Nullable(Type.String({ format: 'date-time' })),
+  suspended: Type.Boolean({ description: 'Its creator is disabled: the key is refused until they are enabled again' }),
 });
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -113,5 +114,6 @@ export function apiKeyView(k: ApiKeyRow): Static<typeof ApiKeySchema> {
     expires_at: iso(k.expires_at),
     last_used_at: iso(k.last_used_at),
     revoked_at: iso(k.revoked_at),
+    suspended: k.suspended,
   };
 }

@@ -122,7 +122,7 @@ describe('forgot password', () => {
     await accounts.sendPasswordResets(t.db);
     expect(await mail.listOutbox(t.db, { to: 'ghost@example.org', limit: 5 })).toHaveLength(0);
 
-    const [email] = await mail.listOutbox(t.db, { to: owner.email, limit: 1 });
+    const [email] = await mail.listOutbox(t.db, { to: owner.email, limit: 1 }, { revealLiveTokens: true });
     expect(email!.subject).toBe('Reset your Herald password');
     const link = /http:\/\/herald\.test\/reset-password#token=([\w-]+)/.exec(email!.text_body)!;
     const info = await t.app.inject({ method: 'POST', url: '/v1/auth/token-info', payload: { token: link[1] } });
@@ -141,7 +141,7 @@ describe('forgot password', () => {
     const owner = await createOwner(t.app, t.db);
     await t.app.inject({ method: 'POST', url: '/v1/auth/forgot-password', payload: { email: owner.email } });
     await accounts.sendPasswordResets(t.db);
-    const [email] = await mail.listOutbox(t.db, { to: owner.email, limit: 1 });
+    const [email] = await mail.listOutbox(t.db, { to: owner.email, limit: 1 }, { revealLiveTokens: true });
     const token = /#token=([\w-]+)/.exec(email!.text_body)![1]!;
     await t.db.updateTable('one_time_tokens').set({ expires_at: new Date(Date.now() - 1) }).where('purpose', '=', 'password_reset').execute();
     const res = await t.app.inject({ method: 'POST', url: '/v1/auth/reset-password', payload: { token, password: 'a brand new passphrase' } });

@@ -17,7 +17,7 @@ describe('users', () => {
     const res = await t.app.inject({ method: 'POST', url: '/v1/users', ...owner.caller, payload: { email, name: 'Ines', role: 'admin' } });
     expect(res.statusCode).toBe(201);
     expect(json(res).user).toMatchObject({ email, role: 'admin', status: 'invited' });
-    const [sent] = await mail.listOutbox(t.db, { to: email, limit: 1 });
+    const [sent] = await mail.listOutbox(t.db, { to: email, limit: 1 }, { revealLiveTokens: true });
     expect(sent!.subject).toContain('Parent Co');
     expect(sent!.text_body).toContain(json(res).invitation_link);
     const invitee = await activate(t.app, json(res).invitation_link);

@@ -1,4 +1,5 @@
 import { sql, type Executor } from '../../platform/db/index.js';
+import { HERALD_ACCOUNT_ID } from './herald-account.js';
 import type { AccountsTable, UsersTable } from '../../platform/db/schema.js';
 import type { Insertable, Selectable, Updateable } from 'kysely';
 
@@ -21,8 +22,9 @@ export function listChildAccounts(db: Executor, parentId: string): Promise<Accou
   return db.selectFrom('accounts').selectAll().where('parent_id', '=', parentId).orderBy('id').execute();
 }
 
+/** Tenant accounts (and the operator's): Herald's own does not count. */
 export async function countAccounts(db: Executor): Promise<number> {
-  const row = await db.selectFrom('accounts').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const row = await db.selectFrom('accounts').select((eb) => eb.fn.countAll<string>().as('n')).where('id', '!=', HERALD_ACCOUNT_ID).executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

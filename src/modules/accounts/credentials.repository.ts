@@ -2,9 +2,11 @@ import { sql, type Executor } from '../../platform/db/index.js';
 import type { ApiKeysTable, OneTimeTokensTable, SessionsTable } from '../../platform/db/schema.js';
 import type { Insertable, Selectable } from 'kysely';
 import { coalesced } from '../../platform/coalesce.js';
+import type { Role } from './principal.js';
 
 export type SessionRow = Selectable<SessionsTable>;
-export type ApiKeyRow = Selectable<ApiKeysTable>;
+/** `suspended`: its creator is disabled, so the key does not work until they are enabled again. */
+export type ApiKeyRow = Selectable<ApiKeysTable> & { suspended: boolean };
 export type TokenRow = Selectable<OneTimeTokensTable>;
 
 export async function insertSession(db: Executor, row: Insertable<SessionsTable>): Promise<void> {
@@ -40,12 +42,15 @@ export async function deleteExpiredSessions(db: Executor): Promise<number> {
   return Number(r.numDeletedRows);
 }
 
+// A key acts for the person who made it: while they are disabled, it is suspended.
+const SUSPENDED = sql<boolean>`exists (select 1 from users u where u.id = api_keys.created_by and u.disabled_at is not null)`;
+
 export async function insertApiKey(db: Executor, row: Insertable<ApiKeysTable>): Promise<ApiKeyRow> {
-  return db.insertInto('api_keys').values(row).returningAll().executeTakeFirstOrThrow();
+  return db.insertInto('api_keys').values(row).returningAll().returning(SUSPENDED.as('suspended')).executeTakeFirstOrThrow();
 }
 
 export function listApiKeys(db: Executor, accountId: string): Promise<ApiKeyRow[]> {
-  return db.selectFrom('api_keys').selectAll().where('account_id', '=', accountId).orderBy('id').execute();
+  return db.selectFrom('api_keys').selectAll().select(SUSPENDED.as('suspended')).where('account_id', '=', accountId).orderBy('id').execute();
 }
 
 export function revokeApiKey(db: Executor, accountId: string, id: string): Promise<ApiKeyRow | undefined> {
@@ -55,17 +60,30 @@ export function revokeApiKey(db: Executor, accountId: string, id: string): Promi
     .where('id', '=', id)
     .where('account_id', '=', accountId)
     .returningAll()
+    .returning(SUSPENDED.as('suspended'))
     .executeTakeFirst();
 }
 
+/** A removed person's keys end with them (a disabled person's are only suspended). */
+export async function revokeUserApiKeys(db: Executor, userId: string): Promise<void> {
+  await db.updateTable('api_keys').set({ revoked_at: sql`now()` }).where('created_by', '=', userId).where('revoked_at', 'is', null).execute();
+}
+
+/** A usable key, with what its creator may do now (their role, in the operator account or not). */
+export type UsableApiKey = ApiKeyRow & { creator_role: Role | null; operator_account: boolean };
+
 /** The usable keys of these hashes, in their order; one statement for many requests' keys. */
-async function findUsableApiKeys(db: Executor, tokenHashes: Buffer[]): Promise<(ApiKeyRow | undefined)[]> {
+async function findUsableApiKeys(db: Executor, tokenHashes: Buffer[]): Promise<(UsableApiKey | undefined)[]> {
   const rows = await db
     .selectFrom('api_keys')
     .selectAll()
     .where(sql<boolean>`token_hash = any(${tokenHashes}::bytea[])`)
+    .select(SUSPENDED.as('suspended'))
+    .select(sql<Role | null>`(select u.role from users u where u.id = api_keys.created_by)`.as('creator_role'))
+    .select(sql<boolean>`(select a.is_operator from accounts a where a.id = api_keys.account_id)`.as('operator_account'))
     .where('revoked_at', 'is', null)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', sql<Date>`now()`)]))
+    .where(sql<boolean>`not ${SUSPENDED}`)
     .execute();
   const byHash = new Map(rows.map((r) => [r.token_hash.toString('hex'), r]));
   return tokenHashes.map((h) => byHash.get(h.toString('hex')));
@@ -75,7 +93,7 @@ async function findUsableApiKeys(db: Executor, tokenHashes: Buffer[]): Promise<(
 const findUsableApiKey = coalesced(findUsableApiKeys);
 
 /** A usable key for this hash, its last use recorded at most once a minute. */
-export async function useApiKey(db: Executor, tokenHash: Buffer, ip: string | null): Promise<ApiKeyRow | undefined> {
+export async function useApiKey(db: Executor, tokenHash: Buffer, ip: string | null): Promise<UsableApiKey | undefined> {
   const key = await findUsableApiKey(db, tokenHash);
   if (!key) return undefined;
   if (!key.last_used_at || Date.now() - key.last_used_at.getTime() > 60_000 || key.last_used_ip !== ip) {
@@ -115,10 +133,11 @@ export function peekToken(db: Executor, tokenHash: Buffer): Promise<TokenRow | u
     .executeTakeFirst();
 }
 
-export async function invalidateTokens(db: Executor, purpose: TokenRow['purpose'], userId: string | null): Promise<void> {
+/** Ends the live tokens of a purpose (and user); returns their hashes. */
+export async function invalidateTokens(db: Executor, purpose: TokenRow['purpose'], userId: string | null): Promise<Buffer[]> {
   let q = db.updateTable('one_time_tokens').set({ used_at: sql`now()` }).where('purpose', '=', purpose).where('used_at', 'is', null);
   q = userId === null ? q.where('user_id', 'is', null) : q.where('user_id', '=', userId);
-  await q.execute();
+  return (await q.returning('token_hash').execute()).map((r) => r.token_hash);
 }
 
 export async function throttleState(db: Executor, keys: string[]): Promise<Date | null> {

@@ -13,3 +13,4 @@ export { deleteOldWindows as deleteOldRateLimitWindows } from './throttles.repos
 export { API_KEY_PREFIX } from './tokens.js';
 export { PASSWORD_MIN, PASSWORD_MAX } from './passwords.js';
 export { getSendingSettings, type SendingSettings } from './sending-settings.js';
+export { HERALD_ACCOUNT_ID } from './herald-account.js';

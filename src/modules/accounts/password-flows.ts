@@ -1,6 +1,6 @@
 import type { Executor } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors.js';
-import { enqueueEmail } from '../mail/index.js';
+import { enqueueEmail, forgetEmailSecrets } from '../mail/index.js';
 import { findUser, findUserByEmail, updateUser, type UserRow } from './accounts.repository.js';
 import { consumeToken, deleteUserSessions, insertToken, invalidateTokens, peekToken } from './credentials.repository.js';
 import { passwordResetEmail } from './emails.js';
@@ -77,15 +77,12 @@ async function emailResetLink(tx: Executor, email: string, linkBase: string): Pr
   const user = await findUserByEmail(tx, email);
   if (!user || user.disabled_at) return;
   const { token, hash } = newOpaqueToken();
-  await invalidateTokens(tx, 'password_reset', user.id);
-  await insertToken(tx, {
-    token_hash: hash,
-    purpose: 'password_reset',
-    user_id: user.id,
-    expires_at: new Date(Date.now() + RESET_MINUTES * 60_000),
-  });
+  // A new link replaces the last one; the email that carried it forgets it.
+  await forgetEmailSecrets(tx, await invalidateTokens(tx, 'password_reset', user.id));
+  const expiresAt = new Date(Date.now() + RESET_MINUTES * 60_000);
+  await insertToken(tx, { token_hash: hash, purpose: 'password_reset', user_id: user.id, expires_at: expiresAt });
   const mail = passwordResetEmail(`${linkBase}#token=${token}`);
-  await enqueueEmail(tx, { to: user.email, ...mail, accountId: user.account_id });
+  await enqueueEmail(tx, { to: user.email, ...mail, accountId: user.account_id, secret: { token, hash, expiresAt } });
 }
 
 /** What a reset or invitation link is for, without using it up. */
@@ -111,6 +108,7 @@ export async function resetPassword(db: Executor, input: { token: string; passwo
     if (holder?.disabled_at) {
       throw new AppError('invalid_token', 'This link is not valid any more: the user is disabled', { field: 'token', reason: 'user_disabled' });
     }
+    await forgetEmailSecrets(tx, [token.token_hash]);
     const user = await updateUser(tx, token.user_id, { password_hash: hash, password_changed_at: new Date() });
     if (!user) throw new AppError('invalid_token', 'This link is not valid any more', { field: 'token' });
     await deleteUserSessions(tx, user.id);

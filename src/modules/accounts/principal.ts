@@ -33,11 +33,23 @@ export interface Principal {
   apiKeyId: string | null;
 }
 
-/** What a user of this role may do; `operator` only in the installation's own account. */
+/**
+ * What a user of this role may do. `operator` comes from the installation,
+ * never from an account action: only the owners of its own account have it.
+ */
 export function scopesForRole(role: Role, isOperatorAccount: boolean): Scope[] {
   const base = role === 'member' ? [...MEMBER_SCOPES] : SCOPES.filter((s) => s !== 'operator');
-  if (isOperatorAccount && role !== 'member') base.push('operator');
+  if (isOperatorAccount && role === 'owner') base.push('operator');
   return base;
+}
+
+const RANK: Record<Role, number> = { member: 0, admin: 1, owner: 2 };
+
+/** Whether `principal` may give someone `role` in `isOperatorAccount`: never above its own role, never a scope it lacks. */
+export function mayGrantRole(principal: Principal, role: Role, isOperatorAccount: boolean): boolean {
+  if (principal.kind !== 'session' || principal.role === null) return false;
+  if (RANK[role] > RANK[principal.role]) return false;
+  return scopesForRole(role, isOperatorAccount).every((s) => principal.scopes.includes(s));
 }
 
 export function hasScope(principal: Principal, scope: Scope): boolean {

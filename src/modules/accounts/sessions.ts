@@ -13,7 +13,7 @@ import {
   useApiKey,
 } from './credentials.repository.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import { scopesForRole, type Principal, type Scope } from './principal.js';
+import { SCOPES, scopesForRole, type Principal, type Role, type Scope } from './principal.js';
 import { hashToken, newOpaqueToken } from './tokens.js';
 
 // Five free attempts, then 1 s, 2 s, 4 s … up to 15 minutes per key between failures.
@@ -101,6 +101,16 @@ export async function authenticateSession(db: Executor, token: string, ttlHours:
   };
 }
 
+/**
+ * A key acts for its creator: it never does more than they may do now (a
+ * demoted creator's keys shrink with them), and `operator` needs a creator
+ * who still is an owner of the operator account.
+ */
+function keyScopes(key: { scopes: string[]; creator_role: Role | null; operator_account: boolean }): Scope[] {
+  const allowed: readonly Scope[] = key.creator_role ? scopesForRole(key.creator_role, key.operator_account) : SCOPES.filter((s) => s !== 'operator');
+  return (key.scopes as Scope[]).filter((s) => allowed.includes(s));
+}
+
 export async function authenticateApiKey(db: Executor, token: string, ip: string | null): Promise<Principal | null> {
   const key = await useApiKey(db, hashToken(token), ip);
   if (!key) return null;
@@ -110,7 +120,7 @@ export async function authenticateApiKey(db: Executor, token: string, ip: string
     homeAccountId: key.account_id,
     userId: null,
     role: null,
-    scopes: key.scopes as Scope[],
+    scopes: keyScopes(key),
     sessionId: null,
     csrfToken: null,
     apiKeyId: key.id,

@@ -13,9 +13,9 @@ import {
   updateUser as updateUserRow,
   type UserRow,
 } from './accounts.repository.js';
-import { deleteUserSessions, insertToken } from './credentials.repository.js';
+import { deleteUserSessions, insertToken, revokeUserApiKeys } from './credentials.repository.js';
 import { invitationEmail } from './emails.js';
-import type { Principal, Role } from './principal.js';
+import { mayGrantRole, type Principal, type Role } from './principal.js';
 import { newOpaqueToken } from './tokens.js';
 import { checkTimezone, normaliseEmail } from './validation.js';
 
@@ -44,27 +44,35 @@ export async function inviteUser(
     role: input.role,
     password_hash: null,
   });
-  await insertToken(db, {
-    token_hash: hash,
-    purpose: 'invitation',
-    user_id: user.id,
-    expires_at: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
-  });
+  const expiresAt = new Date(Date.now() + INVITATION_DAYS * 86_400_000);
+  await insertToken(db, { token_hash: hash, purpose: 'invitation', user_id: user.id, expires_at: expiresAt });
   const link = `${publicUrl}/reset-password#token=${token}`;
-  await enqueueEmail(db, { to: email, ...invitationEmail(link, account.name), accountId });
+  await enqueueEmail(db, { to: email, ...invitationEmail(link, account.name), accountId, secret: { token, hash, expiresAt } });
   return { user, link };
 }
 
-/** Inviting from the API: only an owner may invite another owner. */
-export function inviteUserAs(
+/**
+ * A credential never creates a more powerful one: only a signed-in person
+ * grants a role, never above their own nor with a scope they lack (so no
+ * invitation or promotion hands out `operator`).
+ */
+async function checkMayGrant(db: Executor, principal: Principal, role: Role): Promise<void> {
+  const account = await findAccount(db, principal.accountId);
+  if (!account) throw notFound('Account');
+  if (!mayGrantRole(principal, role, account.is_operator)) {
+    const why = principal.kind !== 'session' ? 'Only a signed-in user can give someone a role' : `You cannot give the ${role} role: it is above your own`;
+    throw new AppError('forbidden', why, { field: 'role' });
+  }
+}
+
+/** Inviting from the API: nobody invites above their own role. */
+export async function inviteUserAs(
   db: Executor,
   principal: Principal,
   input: { email: string; name?: string; role: Role },
   publicUrl: string,
 ): Promise<{ user: UserRow; link: string }> {
-  if (input.role === 'owner' && principal.role !== 'owner') {
-    throw new AppError('forbidden', 'Only an owner can invite an owner', { field: 'role' });
-  }
+  await checkMayGrant(db, principal, input.role);
   return inviteUser(db, principal.accountId, input, publicUrl);
 }
 
@@ -86,12 +94,19 @@ export interface UserPatch {
   disabled?: boolean;
 }
 
-/** Owners and admins change others; only an owner grants or takes owner; an account keeps one owner. */
+/**
+ * Owners and admins change others; nobody promotes above their own role;
+ * only an owner changes or disables an owner; an account keeps one owner.
+ */
 export async function updateUser(db: Executor, principal: Principal, id: string, patch: UserPatch): Promise<UserRow> {
   return db.transaction().execute(async (tx) => {
     const user = await getUser(tx, principal, id);
     const touchesOwner = patch.role !== undefined && (patch.role === 'owner' || user.role === 'owner');
     if (touchesOwner && principal.role !== 'owner') throw new AppError('forbidden', 'Only an owner can grant or remove the owner role', { field: 'role' });
+    if (patch.role !== undefined && patch.role !== user.role) await checkMayGrant(tx, principal, patch.role);
+    if (patch.disabled !== undefined && user.role === 'owner' && principal.role !== 'owner') {
+      throw new AppError('forbidden', 'Only an owner can disable or enable an owner', { field: 'disabled' });
+    }
     const demotes = (patch.role !== undefined && patch.role !== 'owner') || patch.disabled === true;
     if (user.role === 'owner' && demotes && (await countOwners(tx, user.account_id)) <= 1) {
       throw new AppError('conflict', 'An account needs at least one active owner', { field: patch.role ? 'role' : 'disabled' });
@@ -117,6 +132,7 @@ export async function removeUser(db: Executor, principal: Principal, id: string)
     if (user.role === 'owner' && (await countOwners(tx, user.account_id)) <= 1) {
       throw new AppError('conflict', 'An account needs at least one active owner');
     }
+    await revokeUserApiKeys(tx, user.id);
     await deleteUser(tx, user.id);
   });
 }

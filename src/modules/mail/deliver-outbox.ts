@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import type { Executor } from '../../platform/db/index.js';
-import { claimDueEmails, markEmailFailed, markEmailSent, type OutboxRow } from './mail.repository.js';
+import { REDACTED, claimDueEmails, markEmailFailed, markEmailSent, type OutboxRow } from './mail.repository.js';
 
 export interface MailTransport {
   send(email: { to: string; subject: string; text: string; html?: string | undefined; messageId: string }): Promise<void>;
@@ -51,7 +51,9 @@ export async function deliverDueEmails(
 }
 
 function toMessage(email: OutboxRow, domain: string) {
+  // The one-time token goes into the email as it leaves, never into the kept body.
+  const reveal = (text: string) => (email.secret ? text.replaceAll(REDACTED, email.secret) : text);
   // A stable Message-ID lets the receiving side drop the duplicate if a lease
   // expires after the server accepted the mail but before we recorded it.
-  return { to: email.to_address, subject: email.subject, text: email.text_body, html: email.html_body ?? undefined, messageId: `<${email.id}@${domain}>` };
+  return { to: email.to_address, subject: email.subject, text: reveal(email.text_body), html: email.html_body === null ? undefined : reveal(email.html_body), messageId: `<${email.id}@${domain}>` };
 }

@@ -4,6 +4,9 @@ import type { Insertable, Selectable } from 'kysely';
 
 export type OutboxRow = Selectable<EmailOutboxTable>;
 
+/** What a kept body shows where its one-time token was. */
+export const REDACTED = '[redacted]';
+
 export async function insertEmail(db: Executor, row: Insertable<EmailOutboxTable>): Promise<void> {
   await db.insertInto('email_outbox').values(row).execute();
 }
@@ -30,7 +33,7 @@ export async function claimDueEmails(db: Executor, limit: number, leaseSeconds: 
 export async function markEmailSent(db: Executor, id: string): Promise<void> {
   await db
     .updateTable('email_outbox')
-    .set({ status: 'sent', sent_at: sql`now()`, locked_until: null, last_error: null })
+    .set({ status: 'sent', sent_at: sql`now()`, locked_until: null, last_error: null, secret: null, secret_hash: null })
     .where('id', '=', id)
     .execute();
 }
@@ -48,13 +51,35 @@ export async function markEmailFailed(db: Executor, id: string, error: string, r
     .execute();
 }
 
-export function listOutbox(
+/** Forgets the one-time tokens of these hashes: used or replaced, they open nothing any more. */
+export async function forgetEmailSecrets(db: Executor, hashes: Buffer[]): Promise<void> {
+  if (hashes.length === 0) return;
+  await sql`update email_outbox set secret = null, secret_hash = null where secret is not null and secret_hash = any(${hashes}::bytea[])`.execute(db);
+}
+
+export async function forgetExpiredEmailSecrets(db: Executor): Promise<number> {
+  const r = await sql`update email_outbox set secret = null, secret_hash = null where secret is not null and secret_expires_at <= now()`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
+/** An email as the outbox shows it: its body as kept, one-time tokens redacted. */
+export type OutboxEmail = Omit<OutboxRow, 'secret' | 'secret_hash' | 'secret_expires_at' | 'locked_until'>;
+
+const SHOWN = ['id', 'account_id', 'to_address', 'subject', 'text_body', 'html_body', 'status', 'attempts', 'last_error', 'next_attempt_at', 'created_at', 'sent_at'] as const;
+
+export async function listOutbox(
   db: Executor,
   filter: { status?: OutboxRow['status']; to?: string; limit: number; before?: string },
-): Promise<OutboxRow[]> {
-  let q = db.selectFrom('email_outbox').selectAll().orderBy('id', 'desc').limit(filter.limit);
+  options: { revealLiveTokens?: boolean } = {},
+): Promise<OutboxEmail[]> {
+  let q = db.selectFrom('email_outbox').select(SHOWN).orderBy('id', 'desc').limit(filter.limit);
+  if (options.revealLiveTokens) {
+    q = q.select(sql<string | null>`case when status = 'pending' and secret_expires_at > now() then secret end`.as('live_secret'));
+  }
   if (filter.status) q = q.where('status', '=', filter.status);
   if (filter.to) q = q.where(sql`lower(to_address)`, '=', filter.to.toLowerCase());
   if (filter.before) q = q.where('id', '<', filter.before);
-  return q.execute();
+  const rows = (await q.execute()) as (OutboxEmail & { live_secret?: string | null })[];
+  return rows.map(({ live_secret: secret, ...row }) =>
+    secret ? { ...row, text_body: row.text_body.replaceAll(REDACTED, secret), html_body: row.html_body?.replaceAll(REDACTED, secret) ?? null } : row);
 }

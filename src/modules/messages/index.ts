@@ -12,3 +12,4 @@ export { aggregateStatus, type MessageStatus, type PartStatus } from './status.j
 export { SmsConfigSchema, smppUrlToConfig, type SmsConfig } from './config.js';
 export { closeSilentMessages } from './close-silent-parts.js';
 export { findLatestTo as findRepliedMessage } from './messages.repository.js';
+export { sendOwnSms, redactOwnSms, type OwnSms } from './send-own-sms.js';

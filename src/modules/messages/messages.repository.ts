@@ -33,6 +33,8 @@ export interface NewPart {
   payload: Buffer;
   status: PartStatus;
   dueAt: Date;
+  /** 'none' for Herald's own SMS, which nobody pays for; otherwise left to the charge job. */
+  charge?: 'none';
 }
 
 // One statement per table whatever the number of rows: arrays bound as one
@@ -58,7 +60,7 @@ export async function insertMessages(db: Executor, rows: NewMessage[]): Promise<
 const PART_INSERT: readonly Column<NewPart>[] = [
   ['message_id', 'text', (r) => r.messageId], ['seq', 'smallint', (r) => r.seq], ['data_coding', 'smallint', (r) => r.dataCoding],
   ['udh', 'bytea', (r) => r.udh], ['payload', 'bytea', (r) => r.payload], ['status', 'text', (r) => r.status],
-  ['due_at', 'timestamptz', (r) => r.dueAt.toISOString()],
+  ['due_at', 'timestamptz', (r) => r.dueAt.toISOString()], ['charge', 'text', (r) => r.charge ?? null],
 ];
 
 export async function insertParts(db: Executor, rows: NewPart[]): Promise<void> {
@@ -173,4 +175,17 @@ export async function findPendingTo(db: Executor, accountId: string, recipient: 
   const r = await sql<{ id: string; hold_reference: string }>`select id, hold_reference from messages
     where account_id = ${accountId} and recipient = ${recipient} and status in ('queued', 'scheduled') for update`.execute(db);
   return r.rows;
+}
+
+/**
+ * Herald's own SMS keep no text once they are done (or past their validity):
+ * a verification code must not be readable later, by anyone.
+ */
+export async function redactFinishedOwnMessages(db: Executor, accountId: string, redacted: string): Promise<number> {
+  const r = await sql`with done as (
+      update messages set body = ${redacted}
+      where account_id = ${accountId} and body <> ${redacted} and (final_at is not null or valid_until < now())
+      returning id)
+    update message_parts p set payload = ''::bytea from done where p.message_id = done.id`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
 }

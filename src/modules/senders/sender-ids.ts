@@ -13,6 +13,10 @@ export const MAX_CODE_ATTEMPTS = 5;
 export const MAX_CODES = 5;
 /** Codes one user may have sent in a day, to any of their numbers. */
 export const MAX_CODES_PER_DAY = 10;
+/** Codes one account's users may have sent in a day, together. */
+export const MAX_ACCOUNT_CODES_PER_DAY = 30;
+/** Codes one number may receive in a day, whichever accounts ask: nobody floods someone else's phone. */
+export const MAX_NUMBER_CODES_PER_DAY = 5;
 const MIN_CODE_INTERVAL_MS = 30_000;
 
 export interface SenderId {
@@ -33,7 +37,9 @@ export async function registerAlphanumeric(db: Executor, accountId: string, name
   const sender = parseSender(name, 'name');
   if (sender.ton !== 5) throw invalid('name', 'An alphanumeric name has at least one letter; register numbers as a mobile');
   const row = await repo.insertSenderId(db, { id: newId('sid'), account_id: accountId, user_id: null, kind: 'alphanumeric', value: sender.address, verified_at: new Date() });
-  if (!row) throw new AppError('conflict', `${sender.address} is already registered`, { field: 'name' });
+  // Names are unique across accounts, whatever their case (a database index):
+  // one account's brand is not another's to send as.
+  if (!row) throw new AppError('conflict', `The sender name ${sender.address} is already registered`, { field: 'name' });
   forgetSenders(db, accountId);
   return senderIdView(row);
 }
@@ -49,7 +55,7 @@ export async function startMobileVerification(
   db: Executor,
   caller: { accountId: string; userId: string },
   number: string,
-  options: { now?: Date; deliver?: (to: string, code: string, expiresAt: Date) => Promise<void> } = {},
+  options: { now?: Date; deliver?: (to: string, code: string, expiresAt: Date, tx: Executor) => Promise<void> } = {},
 ): Promise<{ senderId: SenderId; code: string; expiresAt: Date }> {
   const now = options.now ?? new Date();
   const settings = await getSendingSettings(db, caller.accountId);
@@ -70,15 +76,18 @@ export async function startMobileVerification(
     if (now.getTime() - issuedAt < MIN_CODE_INTERVAL_MS) {
       throw new AppError('rate_limited', 'A code was sent less than 30 seconds ago', { field: 'number', retryAfterSeconds: 30 });
     }
-    if (!(await repo.recordCodeSend(tx, caller.userId, now, new Date(now.getTime() - 86_400_000), MAX_CODES_PER_DAY))) {
-      throw new AppError('rate_limited', `${MAX_CODES_PER_DAY} codes were sent to your numbers in the last 24 hours; try again tomorrow`, { field: 'number' });
+    const refused = await repo.recordCodeSend(tx, { userId: caller.userId, accountId: caller.accountId, number: e164 }, now, new Date(now.getTime() - 86_400_000), {
+      user: MAX_CODES_PER_DAY, account: MAX_ACCOUNT_CODES_PER_DAY, number: MAX_NUMBER_CODES_PER_DAY,
+    });
+    if (refused) {
+      const why = { user: `${MAX_CODES_PER_DAY} codes were sent to your numbers`, account: `${MAX_ACCOUNT_CODES_PER_DAY} codes were sent for this account`, number: `${MAX_NUMBER_CODES_PER_DAY} codes were sent to ${e164}` }[refused];
+      throw new AppError('rate_limited', `${why} in the last 24 hours; try again tomorrow`, { field: 'number', retryAfterSeconds: 3600 });
     }
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const expiresAt = new Date(now.getTime() + CODE_TTL_MS);
     await repo.updateCode(tx, row.id, { hash: codeHash(row.id, code), expiresAt, countSent: true });
-    // Sent before this commits: a code that could not be sent (no credit, say)
-    // is rolled back with its count instead of using up an attempt.
-    await options.deliver?.(e164, code, expiresAt);
+    // Queued in this transaction: the code and its SMS commit together.
+    await options.deliver?.(e164, code, expiresAt, tx);
     return { senderId: senderIdView(row), code, expiresAt };
   });
 }

@@ -88,7 +88,7 @@ export async function insertPoolAssignments(db: Executor, accountId: string, rec
 export async function insertSenderId(db: Executor, row: Pick<SenderIdRow, 'id' | 'account_id' | 'user_id' | 'kind' | 'value' | 'verified_at'>): Promise<SenderIdRow | null> {
   const r = await sql<SenderIdRow>`insert into sender_ids (id, account_id, user_id, kind, value, verified_at)
     values (${row.id}, ${row.account_id}, ${row.user_id}, ${row.kind}, ${row.value}, ${row.verified_at})
-    on conflict (account_id, kind, value) do nothing returning *`.execute(db);
+    on conflict do nothing returning *`.execute(db);
   return r.rows[0] ?? null;
 }
 
@@ -145,12 +145,32 @@ export async function deleteDefaultsNaming(db: Executor, sender: string, filter:
 }
 
 /** Counts the user's codes sent since `since` and, when under `max`, records one more; false when at the cap. */
-export async function recordCodeSend(db: Executor, userId: string, at: Date, since: Date, max: number): Promise<boolean> {
-  // Two requests of one user (for two numbers) must not both pass the count.
-  await sql`select pg_advisory_xact_lock(hashtext(${`sender-codes:${userId}`}))`.execute(db);
-  await sql`delete from sender_code_sends where user_id = ${userId} and sent_at < ${since}`.execute(db);
-  const r = await sql<{ n: number }>`select count(*)::int as n from sender_code_sends where user_id = ${userId}`.execute(db);
-  if ((r.rows[0]?.n ?? 0) >= max) return false;
-  await sql`insert into sender_code_sends (user_id, sent_at) values (${userId}, ${at})`.execute(db);
-  return true;
+export type CodeLimit = 'user' | 'account' | 'number';
+
+/**
+ * Counts a code sent for `who` unless one of the caps is reached in the
+ * window since `since`; returns the cap that refused it, or null.
+ */
+export async function recordCodeSend(
+  db: Executor,
+  who: { userId: string; accountId: string; number: string },
+  at: Date,
+  since: Date,
+  caps: Record<CodeLimit, number>,
+): Promise<CodeLimit | null> {
+  // Concurrent requests must not all pass a count: one lock per counter, always in this order.
+  for (const key of [`account:${who.accountId}`, `number:${who.number}`, `user:${who.userId}`]) {
+    await sql`select pg_advisory_xact_lock(hashtext(${`sender-codes:${key}`}))`.execute(db);
+  }
+  await sql`delete from sender_code_sends where sent_at < ${since} and (user_id = ${who.userId} or account_id = ${who.accountId} or number = ${who.number})`.execute(db);
+  const r = await sql<{ user: number; account: number; number: number }>`select
+      count(*) filter (where user_id = ${who.userId})::int as user,
+      count(*) filter (where account_id = ${who.accountId})::int as account,
+      count(*) filter (where number = ${who.number})::int as number
+    from sender_code_sends where sent_at >= ${since} and (user_id = ${who.userId} or account_id = ${who.accountId} or number = ${who.number})`.execute(db);
+  const counts = r.rows[0] ?? { user: 0, account: 0, number: 0 };
+  const hit = (['number', 'account', 'user'] as const).find((k) => counts[k] >= caps[k]);
+  if (hit) return hit;
+  await sql`insert into sender_code_sends (user_id, account_id, number, sent_at) values (${who.userId}, ${who.accountId}, ${who.number}, ${at})`.execute(db);
+  return null;
 }

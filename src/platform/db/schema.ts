@@ -107,6 +107,10 @@ export interface EmailOutboxTable {
   last_error: string | null;
   created_at: Timestamp;
   sent_at: NullableTimestamp;
+  /** A one-time token the body holds redacted, kept only until sent, used or expired. */
+  secret: string | null;
+  secret_hash: Buffer | null;
+  secret_expires_at: NullableTimestamp;
 }
 
 export type LedgerBucket =

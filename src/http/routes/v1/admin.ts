@@ -22,7 +22,8 @@ export const adminRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async 
     config: { auth: { scope: 'operator' } },
     schema: {
       tags: ['admin'],
-      summary: 'Email Herald has sent or keeps for sending (all of it, when no SMTP server is configured)',
+      summary: 'Email Herald has sent or keeps for sending (all of it, when no SMTP server is configured); one-time links show as [redacted]',
+      description: 'For owners of the installation\'s own account. Reset and invitation links are never shown here: `herald outbox` on the server shows a link while its email waits and the link still works.',
       querystring: Type.Object(
         {
           status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('sent'), Type.Literal('failed')])),

@@ -1,11 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { hasScope } from '../../../modules/accounts/index.js';
+import * as messages from '../../../modules/messages/index.js';
 import * as senders from '../../../modules/senders/index.js';
 import { principalOf } from '../../auth.js';
 import type { HttpDeps } from '../../deps.js';
 import { IdParams, Nullable, errorResponses } from '../../schemas.js';
-import { callerOf } from './messages.js';
 
 const Kind = Type.Union(['pool', 'dedicated', 'mobile', 'alphanumeric'].map((k) => Type.Literal(k)));
 const ChoiceSchema = Type.Object({
@@ -63,7 +63,7 @@ export const senderRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async
   app.post('/v1/senders/mobiles', {
     config: { auth: { scope: 'messages:write', sessionOnly: true } },
     schema: {
-      tags: ['senders'], summary: 'Register your own mobile as a sender: a code is sent to it by SMS (charged like any SMS)',
+      tags: ['senders'], summary: 'Register your own mobile as a sender: Herald sends it a code by SMS (not charged, not in your messages)',
       body: Type.Object({ number: Type.String({ minLength: 1, maxLength: 40 }) }, { additionalProperties: false }),
       response: { 202: Type.Object({ id: Type.String(), number: Type.String(), code_expires_at: Type.String({ format: 'date-time' }) }), ...errorResponses, 402: errorResponses[400] },
     },
@@ -71,10 +71,12 @@ export const senderRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async
     const p = principalOf(request);
     const minutes = senders.CODE_TTL_MS / 60_000;
     const started = await senders.startMobileVerification(deps.db, { accountId: p.accountId, userId: p.userId! }, request.body.number, {
-      // An ordinary SMS from the installation's sender, charged like any other.
-      deliver: async (to, code) => void await deps.sendQueue.accept(callerOf(p), {
-        to: [to], text: `Your Herald code is ${code}. It expires in ${minutes} minutes. If you did not ask for it, ignore this message.`, sender: deps.defaultSender,
-      }, { defaultSender: deps.defaultSender }),
+      // Herald's own SMS, not the claimant's: were it in their Sent list, they
+      // could read the code of a number that is not theirs.
+      deliver: async (to, code, expiresAt, tx) => void await messages.sendOwnSms(tx, {
+        to, text: `Your Herald code is ${code}. It expires in ${minutes} minutes. If you did not ask for it, ignore this message.`,
+        sender: deps.defaultSender, validUntil: expiresAt,
+      }),
     });
     return reply.status(202).send({ id: started.senderId.id, number: started.senderId.value, code_expires_at: started.expiresAt.toISOString() });
   });

@@ -26,7 +26,8 @@ export const subaccountRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => a
   }, async (request) => ({ data: (await accounts.listSubaccounts(deps.db, principalOf(request))).map(accountView) }));
 
   app.post('/v1/subaccounts', {
-    config: { auth: { scope: 'account:write' } },
+    // Its owner is a new person: only a signed-in person may create one.
+    config: { auth: { scope: 'account:write', sessionOnly: true } },
     schema: {
       tags: ['subaccounts'],
       summary: 'Create a subaccount; its owner is invited by email',

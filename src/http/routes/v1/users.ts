@@ -5,6 +5,9 @@ import { principalOf } from '../../auth.js';
 import type { HttpDeps } from '../../deps.js';
 import { Email, IdParams, Locale, Name, Nullable, Timezone, UserSchema, errorResponses, userView } from '../../schemas.js';
 
+// Inviting, changing roles, disabling and removing people take a signed-in
+// person: a leaked API key cannot mint a person (and so a session) of its own.
+const people = { scope: 'account:write', sessionOnly: true } as const;
 const Role = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member')]);
 
 export const userRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async (app) => {
@@ -14,7 +17,7 @@ export const userRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async (
   }, async (request) => ({ data: (await accounts.listUsers(deps.db, principalOf(request))).map(userView) }));
 
   app.post('/v1/users', {
-    config: { auth: { scope: 'account:write' } },
+    config: { auth: people },
     schema: {
       tags: ['users'],
       summary: 'Invite a user: they get an email with a link to choose a password',
@@ -32,7 +35,7 @@ export const userRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async (
   }, async (request) => userView(await accounts.getUser(deps.db, principalOf(request), request.params.id)));
 
   app.patch('/v1/users/:id', {
-    config: { auth: { scope: 'account:write' } },
+    config: { auth: people },
     schema: {
       tags: ['users'],
       summary: 'Change a user\'s name, role, language or time zone, or disable them',
@@ -52,7 +55,7 @@ export const userRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async (
   }, async (request) => userView(await accounts.updateUser(deps.db, principalOf(request), request.params.id, request.body)));
 
   app.delete('/v1/users/:id', {
-    config: { auth: { scope: 'account:write' } },
+    config: { auth: people },
     schema: { tags: ['users'], summary: 'Remove a user', params: IdParams, response: { 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
     await accounts.removeUser(deps.db, principalOf(request), request.params.id);

@@ -41,8 +41,12 @@ export function ApiKeys() {
       {secret && <Secret label={t('keys.secretOnce')} secret={secret} />}
       <DataTable columns={[t('keys.name'), t('keys.prefix'), t('keys.scopes'), t('keys.lastUsed'), { hidden: t('common.actions') }]}>
         {keys.data?.data.map((k) => (
-          <tr key={k.id}>
-            <td>{k.name}</td>
+          <tr key={k.id} data-testid="api-key">
+            <td>
+              {k.name}
+              {/* A key acts for its creator: while they are disabled it is refused. */}
+              {k.suspended && !k.revoked_at && <> <strong>{t('keys.suspended')}</strong> <span className="hint">{t('keys.suspendedHint')}</span></>}
+            </td>
             <td><code>{k.prefix}…</code></td>
             <td>{k.scopes.join(', ')}</td>
             <td>{f.dateTime(k.last_used_at)}</td>

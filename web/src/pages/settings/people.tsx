@@ -15,6 +15,10 @@ export function Users() {
   const [error, setError] = useState<unknown>(null);
   const [link, setLink] = useState<string | null>(null);
   const admin = s.can('account:write');
+  // Nobody grants a role above their own, and only owners manage owners (the server says so too).
+  const owner = s.session.user.role === 'owner';
+  const grantable = ROLES.filter((r) => r !== 'owner' || owner);
+  const manages = (u: User) => admin && u.id !== s.session.user.id && (u.role !== 'owner' || owner);
   const act = (fn: () => Promise<unknown>) => {
     setError(null);
     fn().then(users.reload, setError);
@@ -39,9 +43,9 @@ export function Users() {
             <td>{u.name}</td>
             <td>{u.email}</td>
             <td>
-              {admin && u.id !== s.session.user.id ? (
+              {manages(u) ? (
                 <select aria-label={t('users.roleOf', { name: u.name })} value={u.role} onChange={(e) => act(() => patch(`/v1/users/${u.id}`, { role: e.target.value }))}>
-                  {ROLES.map((r) => <option key={r} value={r}>{t(`users.roles.${r}`)}</option>)}
+                  {grantable.map((r) => <option key={r} value={r}>{t(`users.roles.${r}`)}</option>)}
                 </select>
               ) : (
                 t(`users.roles.${u.role}`, { defaultValue: u.role })
@@ -49,7 +53,7 @@ export function Users() {
             </td>
             <td>{t(`users.statuses.${u.status}`)}</td>
             <td className="row-actions">
-              {admin && u.id !== s.session.user.id && (
+              {manages(u) && (
                 <>
                   <button onClick={() => act(() => patch(`/v1/users/${u.id}`, { disabled: u.status !== 'disabled' }))} aria-label={t(u.status === 'disabled' ? 'users.enableNamed' : 'users.disableNamed', { name: u.name })}>{u.status === 'disabled' ? t('users.enable') : t('users.disable')}</button>
                   <button onClick={() => confirm(t('users.confirmRemove', { name: u.name })) && act(() => del(`/v1/users/${u.id}`))} aria-label={t('users.deleteNamed', { name: u.name })}>{t('common.delete')}</button>
@@ -59,13 +63,14 @@ export function Users() {
           </tr>
         ))}
       </DataTable>
+      {admin && <p className="hint">{t('users.disableHint')}</p>}
       {admin && (
         <form className="card" onSubmit={invite}>
           <h3>{t('users.invite')}</h3>
           <Field label={t('auth.email')} name="email" type="email" required />
           <Field label={t('setup.name')} name="name" />
           <SelectField label={t('users.role')} name="role" defaultValue="member">
-            {ROLES.map((r) => <option key={r} value={r}>{t(`users.roles.${r}`)}</option>)}
+            {grantable.map((r) => <option key={r} value={r}>{t(`users.roles.${r}`)}</option>)}
           </SelectField>
           <button className="primary">{t('users.sendInvite')}</button>
         </form>
