@@ -35,6 +35,8 @@ export async function openStorage(config: Config, logger: Logger, role: string):
     databaseUrl: config.DATABASE_URL,
     dataDir: config.HERALD_DATA_DIR,
     poolSize: config.HERALD_DB_POOL_SIZE,
+    connectTimeoutMs: config.HERALD_DB_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: config.HERALD_DB_STATEMENT_TIMEOUT_MS,
     logger,
     applicationName: `herald-${role}`,
   });
