@@ -142,14 +142,16 @@ export async function transactionWithRetry<T>(db: Kysely<Database>, fn: (tx: Tx)
   }
 }
 
-/** Whether the database answers within `timeoutMs` (a hung server is as bad as a refusing one). */
-export async function isReachable(db: Kysely<Database>, timeoutMs = 2_000): Promise<boolean> {
+/**
+ * `work`, or a rejection once `timeoutMs` passed: for answers that must come
+ * soon (/readyz, a scrape) even from a database that hangs. The work itself
+ * runs on, bounded by the statement timeouts.
+ */
+export async function bounded<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)));
   try {
-    return await Promise.race([sql`select 1`.execute(db).then(() => true as const), late]);
-  } catch {
-    return false;
+    return await Promise.race([work, late]);
   } finally {
     clearTimeout(timer);
   }
