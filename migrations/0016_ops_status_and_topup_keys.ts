@@ -23,7 +23,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       account_id text not null,
       key text not null,
       request_hash bytea not null,
-      transaction_id bigint not null references ledger_transactions(id),
+      -- No foreign key: one would make TRUNCATE of the append-only ledger
+      -- fail on the key instead of on the ledger's own guard.
+      transaction_id bigint not null,
       created_at timestamptz not null default now(),
       primary key (account_id, key)
     );
