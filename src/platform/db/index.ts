@@ -36,7 +36,7 @@ export interface DatabaseOptions {
 }
 
 /** How long a request waits for a free connection of a busy pool: longer than a connect, so load alone is no outage. */
-const POOL_WAIT_MS = 10_000;
+const POOL_WAIT_MS = 5_000;
 
 /**
  * A server that accepts connections but never answers (hung, or a network
