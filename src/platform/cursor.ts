@@ -40,9 +40,9 @@ export function decodeNumberCursor(cursor: string | undefined): string | undefin
   return cursor;
 }
 
-/** A cursor that is the last row's E.164 number. */
+/** A cursor that is the last row's phone number (E.164, or the digits a network gave, e.g. a short code). */
 export function decodeNumberKeyCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
-  if (!/^\+[1-9]\d{1,14}$/.test(cursor)) throw refuse();
+  if (!/^\+?\d{1,20}$/.test(cursor)) throw refuse();
   return cursor;
 }
