@@ -28,6 +28,14 @@ export function secretKeyMaterial(configured: string | undefined, dataDir: strin
   if (configured) return { material: configured, source: 'config' };
   const path = join(resolve(dataDir), KEY_FILE);
   try {
+    return keyFile(path, dataDir);
+  } catch (error) {
+    throw new Error(`cannot keep the secret key in ${path} (${(error as Error).message}): set HERALD_SECRET_KEY (32+ characters) instead`);
+  }
+}
+
+function keyFile(path: string, dataDir: string): { material: string; source: 'file' | 'new file'; path: string } {
+  try {
     return { material: readFileSync(path, 'utf8').trim(), source: 'file', path };
   } catch (error) {
     if ((error as { code?: string }).code !== 'ENOENT') throw error;
