@@ -14,6 +14,7 @@ import * as m0012 from './0012_message_parts_unchecked.js';
 import * as m0015 from './0015_auth_reset_requests.js';
 import * as m0013a from './0013_access_outbox_secrets.js';
 import * as m0013b from './0013_access_herald_sms.js';
+import * as m0016 from './0016_ops_status_and_topup_keys.js';
 
 /** Forward-only, in order. A released migration is never edited: add the next one. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0015_auth_reset_requests': m0015,
   '0013_access_outbox_secrets': m0013a,
   '0013_access_herald_sms': m0013b,
+  '0016_ops_status_and_topup_keys': m0016,
 };

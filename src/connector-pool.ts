@@ -1,4 +1,4 @@
-import type { InboundSms, Receipt, SmsConnector } from './channels/channel.js';
+import type { ConnectorStatus, InboundSms, Receipt, SmsConnector } from './channels/channel.js';
 import { findSmsProvider } from './channels/registry.js';
 import * as inbox from './modules/inbox/index.js';
 import * as messages from './modules/messages/index.js';
@@ -89,6 +89,11 @@ export class ConnectorPool implements messages.ConnectorSet {
       await connector.start();
       this.logger.info({ connector: row.id }, 'SMS connector started');
     }
+  }
+
+  /** What each running connector says about its binds, for /readyz and /metrics (read-only). */
+  statuses(): ConnectorStatus[] {
+    return [...this.running.values()].map((c) => c.connector.status());
   }
 
   async stop(): Promise<void> {

@@ -5,13 +5,14 @@ import * as accounts from './modules/accounts/index.js';
 import { MailConfigSchema } from './modules/mail/index.js';
 import { SmsConfigSchema, smppUrlToConfig } from './modules/messages/index.js';
 import * as routing from './modules/routing/index.js';
-import { WebhooksConfigSchema, outboundPolicyOf } from './modules/webhooks/index.js';
+import { WebhooksConfigSchema, outboundPolicyOf, sealStoredSecrets } from './modules/webhooks/index.js';
 import { ConnectorPool } from './connector-pool.js';
 import { startSmscSimulator, type SmscSimulator } from './simulators/smsc/index.js';
 import type { Executor } from './platform/db/index.js';
 import { joinConfig, loadConfig, PlatformConfigSchema, publicUrl } from './platform/config.js';
 import { connectStorage, type Storage } from './platform/db/connect.js';
 import { createLogger, type Logger } from './platform/logger.js';
+import { secretKeyMaterial, useSecretKey } from './platform/secret-box.js';
 import { startWorker, type Worker } from './worker.js';
 import { Type } from '@sinclair/typebox';
 
@@ -35,6 +36,8 @@ export async function openStorage(config: Config, logger: Logger, role: string):
     databaseUrl: config.DATABASE_URL,
     dataDir: config.HERALD_DATA_DIR,
     poolSize: config.HERALD_DB_POOL_SIZE,
+    connectTimeoutMs: config.HERALD_DB_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: config.HERALD_DB_STATEMENT_TIMEOUT_MS,
     logger,
     applicationName: `herald-${role}`,
   });
@@ -43,6 +46,10 @@ export async function openStorage(config: Config, logger: Logger, role: string):
 /** Runs the API, the workers or both in this process until `stop()`. */
 export async function serve(config: Config, parts: { api: boolean; worker: boolean }, logger = createLogger(config.HERALD_LOG_LEVEL)): Promise<Running> {
   const role = parts.api && parts.worker ? 'start' : parts.api ? 'api' : 'worker';
+  const key = secretKeyMaterial(config.HERALD_SECRET_KEY, config.HERALD_DATA_DIR);
+  useSecretKey(key.material);
+  if (key.source === 'new file') logger.info({ path: key.path }, 'made the key that encrypts webhook secrets; back it up with the database');
+  if (key.source !== 'config' && config.DATABASE_URL) logger.warn({ path: key.path }, 'webhook secrets are encrypted with the key file in the data directory: set HERALD_SECRET_KEY when several hosts share the database');
   const storage = await openStorage(config, logger, role);
   const db = storage.handle.db;
   const url = publicUrl(config);
@@ -51,6 +58,8 @@ export async function serve(config: Config, parts: { api: boolean; worker: boole
   let simulator: SmscSimulator | null = null;
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   try {
+    const sealed = await sealStoredSecrets(db);
+    if (sealed > 0) logger.info({ rows: sealed }, 'webhook secrets stored in plain text are now encrypted');
     if (parts.api) {
       app = await buildApp({
         db,

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Executor } from './platform/db/index.js';
 import type { Logger } from './platform/logger.js';
@@ -9,6 +11,7 @@ import * as creditAlerts from './modules/credit-alerts/index.js';
 import * as inbox from './modules/inbox/index.js';
 import * as ledger from './modules/ledger/index.js';
 import * as messages from './modules/messages/index.js';
+import * as routing from './modules/routing/index.js';
 import * as webhooks from './modules/webhooks/index.js';
 import type { OutboundPolicy } from './platform/outbound-http.js';
 import type { ConnectorPool } from './connector-pool.js';
@@ -30,6 +33,7 @@ interface Loop {
  */
 export function startWorker(options: { db: Executor; logger: Logger; mail: mail.MailConfig; mailDomain: string; sms?: ConnectorPool; outboundPolicy?: OutboundPolicy }): Worker {
   const { db, logger } = options;
+  const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const abort = new AbortController();
   // Every loop sleeps on this one signal: one listener per loop is expected, not a leak.
   setMaxListeners(100, abort.signal);
@@ -50,7 +54,7 @@ export function startWorker(options: { db: Executor; logger: Logger; mail: mail.
     { name: 'webhooks.deliver', everyMs: 1000, run: async () => (await webhooks.deliverDueWebhooks(db, { policy: options.outboundPolicy ?? {} })) > 0 },
     { name: 'webhooks.prune', everyMs: 3600_000, run: () => webhooks.pruneWebhookEvents(db) },
     { name: 'credit.low-alerts', everyMs: 10_000, run: async () => (await creditAlerts.checkCreditAlerts(db), false) },
-    ...(options.sms ? smsLoops(db, options.sms) : []),
+    ...(options.sms ? smsLoops(db, options.sms, workerId) : []),
   ];
 
   const running = loops.map(async (loop) => {
@@ -73,13 +77,18 @@ export function startWorker(options: { db: Executor; logger: Logger; mail: mail.
     async stop() {
       abort.abort();
       await Promise.all(running);
+      if (options.sms) {
+        await routing.withdrawConnectorStatus(db, workerId).catch((error: unknown) => logger.warn({ err: error }, 'could not withdraw connector status'));
+      }
       transport?.close();
     },
   };
 }
 
-function smsLoops(db: Executor, pool: ConnectorPool): Loop[] {
+function smsLoops(db: Executor, pool: ConnectorPool, workerId: string): Loop[] {
   return [
+    // Binds up per connector, for /readyz and /metrics of every process (API-only ones too).
+    { name: 'connectors.report-status', everyMs: routing.REPORT_EVERY_MS, run: async () => (await routing.reportConnectorStatus(db, workerId, pool.statuses()), false) },
     // Two rounds side by side: while one waits for the SMS centre or its commit,
     // the other claims and submits (SKIP LOCKED keeps them apart).
     ...[1, 2].map((n) => ({ name: `messages.dispatch-${n}`, everyMs: 50, run: async () => (await pool.dispatch(() => messages.dispatchDueParts(db, pool))) > 0 })),

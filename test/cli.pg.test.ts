@@ -45,7 +45,8 @@ describe('the herald command', () => {
   it('runs two worker processes side by side on one database, each email sent once', async () => {
     const smtp = await startSmtpServer();
     for (let i = 0; i < 40; i++) await mail.enqueueEmail(database.db, { to: `w${i}@example.org`, subject: 's', text: 't' });
-    const env = { DATABASE_URL: database.url, HERALD_SMTP_URL: smtp.url, HERALD_LOG_LEVEL: 'info' };
+    // Workers sharing a database share the key of webhook secrets (else each keeps one in ./data).
+    const env = { DATABASE_URL: database.url, HERALD_SMTP_URL: smtp.url, HERALD_LOG_LEVEL: 'info', HERALD_SECRET_KEY: 'a key the two workers share, 32+ characters' };
     const workers = [spawnHerald(['worker'], env), spawnHerald(['worker'], env)];
     try {
       await Promise.all(workers.map((w) => w.waitFor(/Herald is running/)));

@@ -30,11 +30,15 @@ export function registerSmsCommands(program: Command): void {
     .requiredOption('--account <id>', 'account id (acct_…)')
     .requiredOption('--amount <minor>', 'amount in minor units (cents)')
     .option('--note <text>', 'why, for the record')
-    .action((o: { account: string; amount: string; note?: string }) =>
+    .option('--idempotency-key <key>', 'run again with the same key after a failure: it credits once')
+    .action((o: { account: string; amount: string; note?: string; idempotencyKey?: string }) =>
       withDatabase('cli', async (db) => {
-        const { transactionId } = await ledger.topUp(db, { walletAccountId: o.account, amountMinor: BigInt(wholeNumber('--amount', o.amount, 1)), note: o.note ?? null, createdBy: 'cli' } as ledger.TopUpInput);
+        const { transactionId, replayed } = await ledger.topUp(db, {
+          walletAccountId: o.account, amountMinor: BigInt(wholeNumber('--amount', o.amount, 1)), note: o.note ?? null, createdBy: 'cli',
+          ...(o.idempotencyKey && { idempotency: { scope: 'cli', key: o.idempotencyKey } }),
+        } as ledger.TopUpInput);
         const b = await ledger.getBalances(db, o.account);
-        out(`top-up ${transactionId}: provision now ${b.provision.availableMinor}`);
+        out(`top-up ${transactionId}${replayed ? ' (already made with this key)' : ''}: provision now ${b.provision.availableMinor}`);
       }),
     );
   credit

@@ -6,7 +6,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { DestinationStream } from 'pino';
 import type { Registry } from 'prom-client';
-import { isReachable, type Executor } from '../platform/db/index.js';
+import { bounded, type Executor } from '../platform/db/index.js';
+import * as routing from '../modules/routing/index.js';
 import { newId } from '../platform/ids.js';
 import { loggerOptions } from '../platform/logger.js';
 import { registerAuth } from './auth.js';
@@ -15,6 +16,7 @@ import { errorHandler } from './errors.js';
 import { registerMetrics } from './metrics.js';
 import { registerPages } from './pages.js';
 import { registerResponsePolicy } from './response-policy.js';
+import { Nullable } from './schemas.js';
 import { accountRoutes } from './routes/v1/account.js';
 import { adminRoutes } from './routes/v1/admin.js';
 import { apiKeyRoutes } from './routes/v1/api-keys.js';
@@ -103,7 +105,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // outside the API's account scope.
   app.get('/openapi.json', { config: { auth: { public: true } }, schema: { hide: true } }, async () => app.swagger());
   registerAuth(app, options.db, options.sessionHours);
-  registerMetrics(app, options.metrics, options.metricsToken);
+  registerMetrics(app, options.metrics, options.metricsToken, options.db);
   registerHealth(app, options.db);
   registerPages(app);
 
@@ -126,10 +128,42 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
 function registerHealth(app: FastifyInstance, db: Executor): void {
   const Status = Type.Object({ status: Type.String() });
+  const Ready = Type.Object({
+    status: Type.String({ description: '`ok` when the database answers: the API can serve' }),
+    database: Type.String(),
+    connectors: Type.Array(Type.Object({
+      id: Type.String(),
+      binds_up: Type.Integer({ description: '0: no worker has a bind up to this SMS centre; its parts wait' }),
+      binds_wanted: Type.Integer(),
+      in_flight: Type.Integer(),
+      workers: Type.Integer({ description: 'Workers that reported on it in the last 15 s' }),
+      last_error: Nullable(Type.String()),
+      reported_at: Nullable(Type.String({ format: 'date-time' })),
+    }), { description: 'Enabled SMS connectors, as the workers running them last reported' }),
+  });
   const pub = { auth: { public: true } } as const;
   app.get('/healthz', { config: pub, schema: { tags: ['health'], summary: 'The process is alive', response: { 200: Status } } }, async () => ({ status: 'ok' }));
   app.get('/readyz', {
     config: pub,
-    schema: { tags: ['health'], summary: 'The database is reachable', response: { 200: Status, 503: Status } },
-  }, async (_request, reply) => ((await isReachable(db)) ? { status: 'ok' } : reply.status(503).send({ status: 'database unreachable' })));
+    schema: {
+      tags: ['health'],
+      summary: 'The database answers (else 503); which SMS connectors have no bind up is in the body',
+      response: { 200: Ready, 503: Type.Object({ status: Type.String(), database: Type.String() }) },
+    },
+  }, async (_request, reply) => {
+    let connectors: routing.ConnectorHealth[];
+    try {
+      // A hung database must not hang the probe: it gets its own short bound.
+      connectors = await bounded(routing.readConnectorHealth(db), READY_TIMEOUT_MS);
+    } catch {
+      return reply.status(503).send({ status: 'database unreachable', database: 'unreachable' });
+    }
+    return {
+      status: 'ok',
+      database: 'ok',
+      connectors: connectors.map((c) => ({ ...c, reported_at: c.reported_at?.toISOString() ?? null })),
+    };
+  });
 }
+
+const READY_TIMEOUT_MS = 2_000;

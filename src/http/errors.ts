@@ -29,11 +29,12 @@ function body(request: FastifyRequest, code: string, message: string, field?: st
   return { error: { code, message, ...(field !== undefined && { field }), ...(reason !== undefined && { reason }), requestId: String(request.id) } };
 }
 
-// Errors of the driver that mean the database is out of reach, not a bug.
-const DB_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+// Errors of the driver that mean the database is out of reach, not a bug; a
+// timed-out connect or statement (57014) means it is hung or overloaded.
+const DB_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57014', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
 function isDatabaseDown(error: unknown): boolean {
   const e = error as { code?: string; message?: string };
-  return (e.code !== undefined && DB_DOWN.has(e.code)) || /Connection terminated|timeout exceeded when trying to connect|not queryable/i.test(e.message ?? '');
+  return (e.code !== undefined && DB_DOWN.has(e.code)) || /Connection terminated|timeout exceeded when trying to connect|timeout expired|Query read timeout|not queryable/i.test(e.message ?? '');
 }
 
 function pointerToField(path: string): string {

@@ -26,6 +26,12 @@ export const PlatformConfigSchema = Type.Object({
   ),
   HERALD_BODY_LIMIT: Type.Integer({ default: 1_048_576, minimum: 1024, description: 'Largest accepted request body in bytes' }),
   HERALD_DB_POOL_SIZE: Type.Integer({ default: 10, minimum: 1, maximum: 500, description: 'Database connections per process' }),
+  HERALD_DB_CONNECT_TIMEOUT_MS: Type.Integer({ default: 2_000, minimum: 100, maximum: 600_000, description: 'Longest wait for a new database connection' }),
+  HERALD_DB_STATEMENT_TIMEOUT_MS: Type.Integer({ default: 30_000, minimum: 0, maximum: 86_400_000, description: 'Longest a database statement may run (0 = no bound); migrations are not bounded' }),
+  HERALD_SECRET_KEY: Type.Optional(Type.String({
+    minLength: 32,
+    description: 'Key that encrypts webhook secrets at rest; unset = one made once in HERALD_DATA_DIR/secret.key (set it when several hosts share the database)',
+  })),
   HERALD_SESSION_HOURS: Type.Integer({ default: 336, minimum: 1, description: 'How long a web session lasts without use' }),
 });
 export type PlatformConfig = Static<typeof PlatformConfigSchema>;

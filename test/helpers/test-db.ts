@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/platform/db/index.js';
+import { useSecretKey } from '../../src/platform/secret-box.js';
 
 export interface TestDatabase extends DatabaseHandle {
   url: string;
@@ -27,6 +28,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = new URL(inject('pgAdminUrl'));
   url.pathname = `/${name}`;
   const handle = openDatabase(url.toString(), { poolSize: 5 });
+  // Webhook secrets are encrypted at rest; Herald sets its key at start, tests here.
+  useSecretKey('a test key for webhook secrets at rest, 32+ chars');
   return {
     ...handle,
     url: url.toString(),

@@ -69,7 +69,7 @@ describe('bad input', () => {
 describe('operations endpoints', () => {
   it('reports health and readiness', async () => {
     expect(json(await t.app.inject({ method: 'GET', url: '/healthz' }))).toEqual({ status: 'ok' });
-    expect(json(await t.app.inject({ method: 'GET', url: '/readyz' }))).toEqual({ status: 'ok' });
+    expect(json(await t.app.inject({ method: 'GET', url: '/readyz' }))).toEqual({ status: 'ok', database: 'ok', connectors: [] });
   });
 
   it('serves Prometheus metrics with request durations', async () => {

@@ -19,7 +19,10 @@ export interface SmppConfig {
   responseTimeoutMs?: number;
   /** Default 30,000. */
   enquireLinkIntervalMs?: number;
-  /** Reconnect delay bounds (exponential with jitter). Default 1,000 / 60,000. */
+  /**
+   * Reconnect delay bounds (exponential with jitter). Default 500 / 5,000: a
+   * centre that comes back is bound again within seconds, however long it was away.
+   */
   reconnectBackoffMinMs?: number;
   reconnectBackoffMaxMs?: number;
   /** Close and reopen a bind after this many submit timeouts in a row. Default 3. */
@@ -60,8 +63,8 @@ export const smppConfigSchema = {
     ratePerSecond: int(0, 100_000, 100, 'submits per second per connection; 0 = no cap'),
     responseTimeoutMs: int(100, 300_000, 10_000, 'wait for a response'),
     enquireLinkIntervalMs: int(100, 3_600_000, 30_000, 'link check interval'),
-    reconnectBackoffMinMs: int(10, 3_600_000, 1_000, 'least reconnect delay'),
-    reconnectBackoffMaxMs: int(10, 3_600_000, 60_000, 'greatest reconnect delay'),
+    reconnectBackoffMinMs: int(10, 3_600_000, 500, 'least reconnect delay'),
+    reconnectBackoffMaxMs: int(10, 3_600_000, 5_000, 'greatest reconnect delay'),
     recycleAfterTimeouts: int(1, 1000, 3, 'reopen a connection after this many timeouts in a row'),
     bindRefusedBackoffMs: int(10, 86_400_000, 60_000, 'least delay after a refused bind'),
     throttleBackoffMinMs: int(10, 3_600_000, 1_000, 'pause after a throttle answer'),
@@ -82,8 +85,8 @@ const DEFAULTS: Omit<ResolvedSmppConfig, 'host' | 'port' | 'systemId' | 'passwor
   ratePerSecond: 100,
   responseTimeoutMs: 10_000,
   enquireLinkIntervalMs: 30_000,
-  reconnectBackoffMinMs: 1_000,
-  reconnectBackoffMaxMs: 60_000,
+  reconnectBackoffMinMs: 500,
+  reconnectBackoffMaxMs: 5_000,
   recycleAfterTimeouts: 3,
   bindRefusedBackoffMs: 60_000,
   throttleBackoffMinMs: 1_000,

@@ -1,5 +1,6 @@
 import type { Executor } from '../../platform/db/index.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
+import { decodeIdCursor, decodeNumberCursor } from '../../platform/cursor.js';
 import { newId } from '../../platform/ids.js';
 import { getSendingSettings } from '../accounts/index.js';
 import type { Viewer } from './contacts.repository.js';
@@ -114,7 +115,7 @@ async function ownImport(db: Executor, viewer: Viewer, id: string): Promise<Impo
 }
 
 export async function listImports(db: Executor, viewer: Viewer, page: { cursor?: string; limit: number }): Promise<{ data: ContactImport[]; nextCursor: string | null }> {
-  const rows = (await listImportRows(db, viewer.accountId, page.cursor ?? null, page.limit));
+  const rows = (await listImportRows(db, viewer.accountId, decodeIdCursor(page.cursor, 'imp') ?? null, page.limit));
   const mine = rows.filter((r) => r.owner_user_id === null || r.owner_user_id === viewer.userId);
   return { data: mine.map(view), nextCursor: rows.length === page.limit ? rows[rows.length - 1]!.id : null };
 }
@@ -183,8 +184,7 @@ export async function cancelImport(db: Executor, viewer: Viewer, id: string): Pr
 
 export async function listImportErrors(db: Executor, viewer: Viewer, id: string, page: { cursor?: string; limit: number }): Promise<{ data: ImportError[]; nextCursor: string | null }> {
   await ownImport(db, viewer, id);
-  const after = page.cursor === undefined ? 0 : Number(page.cursor);
-  if (!Number.isInteger(after) || after < 0) throw invalid('cursor', 'is not a cursor this API gave');
+  const after = Number(decodeNumberCursor(page.cursor) ?? 0);
   const rows = await listImportErrorRows(db, id, after, page.limit);
   return { data: rows, nextCursor: rows.length === page.limit ? String(rows[rows.length - 1]!.line) : null };
 }

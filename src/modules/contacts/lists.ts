@@ -6,6 +6,7 @@ import { parseNumber } from '../numbers/index.js';
 import { findContactRows, type Viewer } from './contacts.repository.js';
 import { ownerFor } from './contacts.js';
 import { decodePosition, encodePosition } from './cursor.js';
+import { decodeNumberCursor } from '../../platform/cursor.js';
 import { isEmailAddress } from '../mail/index.js';
 import {
   deleteListRow, deleteMemberRow, findListRow, findListRows, findMemberRows, insertList, insertMembers, listMemberRows,
@@ -95,8 +96,7 @@ export async function deleteList(db: Executor, viewer: Viewer, id: string): Prom
 
 export async function listMembers(db: Executor, viewer: Viewer, listId: string, page: { cursor?: string; limit: number }): Promise<{ data: ListMember[]; nextCursor: string | null }> {
   await getList(db, viewer, listId);
-  if (page.cursor !== undefined && !/^\d{1,18}$/.test(page.cursor)) throw invalid('cursor', 'is not a cursor this API gave');
-  const rows = await listMemberRows(db, listId, page.cursor ?? null, page.limit);
+  const rows = await listMemberRows(db, listId, decodeNumberCursor(page.cursor) ?? null, page.limit);
   return { data: rows.map(toMember), nextCursor: rows.length === page.limit ? rows[rows.length - 1]!.id : null };
 }
 

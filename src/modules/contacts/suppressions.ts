@@ -1,4 +1,5 @@
 import { coalesced } from '../../platform/coalesce.js';
+import { decodeNumberKeyCursor } from '../../platform/cursor.js';
 import type { Executor } from '../../platform/db/index.js';
 import { invalid, notFound } from '../../platform/errors.js';
 import { getSendingSettings } from '../accounts/index.js';
@@ -44,7 +45,7 @@ export async function getSuppression(db: Executor, accountId: string, number: st
 }
 
 export async function listSuppressions(db: Executor, accountId: string, page: { cursor?: string; limit: number }): Promise<{ data: Suppression[]; nextCursor: string | null }> {
-  const rows = await listSuppressionRows(db, accountId, page.cursor ?? null, page.limit);
+  const rows = await listSuppressionRows(db, accountId, decodeNumberKeyCursor(page.cursor) ?? null, page.limit);
   return { data: rows.map(toSuppression), nextCursor: rows.length === page.limit ? rows[rows.length - 1]!.number : null };
 }
 

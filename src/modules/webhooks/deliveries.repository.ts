@@ -1,5 +1,5 @@
 import { sql, type Executor } from '../../platform/db/index.js';
-import type { StoredSecret } from './secrets.js';
+import { openSecrets, type StoredSecret } from './secrets.js';
 
 export interface LeasedDelivery {
   id: string;
@@ -41,7 +41,11 @@ export async function leaseDueDeliveries(db: Executor, now: Date, limit: number,
     from leased l join webhook_events e on e.id = l.event_id
     left join webhook_endpoints w on w.id = l.endpoint_id
     left join webhook_account_secrets s on s.account_id = l.account_id and l.endpoint_id is null`.execute(db);
-  return r.rows;
+  return r.rows.map((d) => ({
+    ...d,
+    account_secrets: d.account_secrets && openSecrets(d.account_secrets),
+    endpoint_secrets: d.endpoint_secrets && openSecrets(d.endpoint_secrets),
+  }));
 }
 
 export interface AttemptRecord {

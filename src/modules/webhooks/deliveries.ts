@@ -1,5 +1,6 @@
 import type { Executor } from '../../platform/db/index.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
+import { decodeIdCursor } from '../../platform/cursor.js';
 import { newId } from '../../platform/ids.js';
 import {
   findDeliveryRow, findEventRow, listAttemptRows, listDeliveryRows, listEventDeliveryRows, listEventRows, replayReceivers,
@@ -24,11 +25,7 @@ function page<T extends { id: string }>(rows: T[], limit: number): Page<T> {
   return { data: rows, nextCursor: rows.length === limit ? rows[rows.length - 1]!.id : null };
 }
 
-function cursorOf(cursor: string | undefined, prefix: string): string | null {
-  if (cursor === undefined) return null;
-  if (!cursor.startsWith(`${prefix}_`)) throw invalid('cursor', 'is not a cursor this API gave');
-  return cursor;
-}
+const cursorOf = (cursor: string | undefined, prefix: 'whd' | 'evt'): string | null => decodeIdCursor(cursor, prefix) ?? null;
 
 export async function listEndpointDeliveries(db: Executor, accountId: string, endpointId: string, q: { limit: number; cursor?: string }): Promise<Page<Delivery>> {
   if (!(await findEndpoint(db, accountId, endpointId))) throw notFound('Webhook endpoint');

@@ -10,3 +10,4 @@ export { listEndpointDeliveries, getDelivery, listEvents, getEvent, replayEvent,
 export { RETRY_DELAYS_MS, MAX_ATTEMPTS } from './schedule.js';
 export { WebhooksConfigSchema, outboundPolicyOf, type WebhooksConfig } from './config.js';
 export { pruneWebhookEvents } from './prune-events.js';
+export { sealStoredSecrets } from './seal-secrets.js';

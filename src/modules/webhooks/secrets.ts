@@ -1,3 +1,4 @@
+import { openSecret, sealSecret } from '../../platform/secret-box.js';
 import { newWebhookSecret } from './sign-webhook.js';
 
 /** One signing secret as stored in a `secrets` jsonb column, newest first. */
@@ -31,3 +32,9 @@ export function rotateSecrets(secrets: StoredSecret[], now: Date): StoredSecret[
     .map((s) => ({ ...s, expires_at: new Date(Math.min(s.expires_at === null ? overlapEnd : Date.parse(s.expires_at), overlapEnd)).toISOString() }));
   return [...firstSecrets(now), ...kept];
 }
+
+/** As written to the database: each secret encrypted (platform/secret-box.ts). */
+export const sealSecrets = (secrets: StoredSecret[]): StoredSecret[] => secrets.map((s) => ({ ...s, secret: sealSecret(s.secret) }));
+
+/** As read from the database, for signing and showing. */
+export const openSecrets = (secrets: StoredSecret[]): StoredSecret[] => secrets.map((s) => ({ ...s, secret: openSecret(s.secret) }));

@@ -18,6 +18,8 @@ export async function connectStorage(options: {
   databaseUrl: string | undefined;
   dataDir: string;
   poolSize: number;
+  connectTimeoutMs?: number;
+  statementTimeoutMs?: number;
   logger: Logger;
   applicationName: string;
 }): Promise<Storage> {
@@ -30,14 +32,23 @@ export async function connectStorage(options: {
     await embedded.ensureDatabase('herald');
     url = embedded.url('herald');
   }
-  const handle = openDatabase(url, { poolSize: options.poolSize, logger: options.logger, applicationName: options.applicationName });
+  const bounds = {
+    ...(options.connectTimeoutMs !== undefined && { connectTimeoutMs: options.connectTimeoutMs }),
+    ...(options.statementTimeoutMs !== undefined && { statementTimeoutMs: options.statementTimeoutMs }),
+  };
+  const handle = openDatabase(url, { poolSize: options.poolSize, logger: options.logger, applicationName: options.applicationName, ...bounds });
+  // A migration may rewrite a large table: it runs on a connection of its own, without the statement bound.
+  const migrating = openDatabase(url, { poolSize: 1, logger: options.logger, applicationName: options.applicationName, ...bounds, statementTimeoutMs: 0 });
   try {
-    const applied = await migrateToLatest(handle.db);
+    const applied = await migrateToLatest(migrating.db);
     if (applied.length > 0) options.logger.info({ applied }, 'migrations applied');
   } catch (error) {
+    await migrating.close();
     await handle.close();
     await embedded?.stop();
     throw error;
+  } finally {
+    await migrating.close();
   }
   return {
     handle,

@@ -26,12 +26,54 @@ export interface DatabaseHandle {
 // count(*) and sums exact by parsing int8 only where callers ask.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
 
-export function openDatabase(url: string, options: { poolSize?: number; logger?: Logger; applicationName?: string } = {}): DatabaseHandle {
+export interface DatabaseOptions {
+  poolSize?: number;
+  logger?: Logger;
+  applicationName?: string;
+  /** Longest wait for a new connection to be ready (TCP, TLS, sign-in). Default 2,000. */
+  connectTimeoutMs?: number;
+  /** PostgreSQL's statement_timeout; an answer is awaited this long plus 2 s. 0 = no bound. Default 30,000. */
+  statementTimeoutMs?: number;
+}
+
+/** How long a request waits for a free connection of a busy pool: longer than a connect, so load alone is no outage. */
+const POOL_WAIT_MS = 5_000;
+
+/**
+ * A server that accepts connections but never answers (hung, or a network
+ * that drops packets) must fail callers fast rather than hold them: a new
+ * connection gets `connectTimeoutMs`, a query its statement timeout (server
+ * side) and a read timeout a little longer (client side, for a server that
+ * stopped answering at all). A query that timed out leaves its connection
+ * waiting for an answer that may never come, so that connection is dropped.
+ */
+function boundedClient(connectTimeoutMs: number): typeof pg.Client {
+  return class BoundedClient extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super({ ...config, connectionTimeoutMillis: connectTimeoutMs });
+    }
+
+    override query(...args: unknown[]): never {
+      const result = (super.query as (...a: unknown[]) => unknown)(...args);
+      if (result instanceof Promise) {
+        result.catch((error: unknown) => {
+          if ((error as Error | undefined)?.message === 'Query read timeout') this.connection.stream.destroy();
+        });
+      }
+      return result as never;
+    }
+  };
+}
+
+export function openDatabase(url: string, options: DatabaseOptions = {}): DatabaseHandle {
+  const statementTimeout = options.statementTimeoutMs ?? 30_000;
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
     application_name: options.applicationName ?? 'herald',
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: POOL_WAIT_MS,
+    Client: boundedClient(options.connectTimeoutMs ?? 2_000) as unknown as new () => pg.ClientBase,
+    ...(statementTimeout > 0 && { statement_timeout: statementTimeout, query_timeout: statementTimeout + 2_000 }),
   });
   let closed = false;
   // A client losing its server must not crash the process, idle (the pool's
@@ -121,11 +163,17 @@ export async function transactionWithRetry<T>(
   }
 }
 
-export async function isReachable(db: Kysely<Database>): Promise<boolean> {
+/**
+ * `work`, or a rejection once `timeoutMs` passed: for answers that must come
+ * soon (/readyz, a scrape) even from a database that hangs. The work itself
+ * runs on, bounded by the statement timeouts.
+ */
+export async function bounded<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)));
   try {
-    await sql`select 1`.execute(db);
-    return true;
-  } catch {
-    return false;
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import * as mail from '../../../modules/mail/index.js';
+import { decodeIdCursor } from '../../../platform/cursor.js';
 import type { HttpDeps } from '../../deps.js';
 import { Nullable, errorResponses } from '../../schemas.js';
 
@@ -41,7 +42,7 @@ export const adminRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async 
       limit: q.limit,
       ...(q.status && { status: q.status }),
       ...(q.to && { to: q.to }),
-      ...(q.cursor && { before: q.cursor }),
+      ...(q.cursor && { before: decodeIdCursor(q.cursor, 'mail')! }),
     });
     return {
       data: rows.map((r) => ({

@@ -76,18 +76,23 @@ export const creditRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async
     schema: {
       tags: ['admin'],
       summary: 'Add bought credit (provision) to a top-level account',
+      description: 'Send an Idempotency-Key header to retry safely: the same key credits once and answers the same; with another top-up it answers 422.',
       params: IdParams,
+      headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }),
       body: Type.Object({ amount: Type.Integer({ minimum: 1, maximum: 1_000_000_000_000, description: 'Minor units' }), note: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
       response: { 201: Type.Object({ transaction_id: Type.String() }), ...errorResponses },
     },
   }, async (request, reply) => {
     const principal = principalOf(request);
-    const { transactionId } = await ledger.topUp(deps.db, {
+    const key = request.headers['idempotency-key'];
+    const { transactionId, replayed } = await ledger.topUp(deps.db, {
       walletAccountId: request.params.id,
       amountMinor: BigInt(request.body.amount),
       note: request.body.note ?? null,
       createdBy: principal.userId ?? principal.apiKeyId,
+      ...(typeof key === 'string' && { idempotency: { scope: principal.accountId, key } }),
     } as ledger.TopUpInput);
+    if (replayed) reply.header('idempotent-replayed', 'true');
     return reply.status(201).send({ transaction_id: transactionId });
   });
 

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Principal } from '../../../modules/accounts/index.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import * as messages from '../../../modules/messages/index.js';
+import { decodeIdCursor } from '../../../platform/cursor.js';
 import { principalOf } from '../../auth.js';
 import type { HttpDeps } from '../../deps.js';
 import { IdParams, Nullable, errorResponses } from '../../schemas.js';
@@ -146,7 +147,7 @@ export const messageRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => asyn
       ...(q.batch_id && { batchId: q.batch_id }),
       ...(q.from && { from: new Date(q.from) }),
       ...(q.until && { to: new Date(q.until) }),
-      ...(q.cursor && { before: q.cursor }),
+      ...(q.cursor && { before: decodeIdCursor(q.cursor, 'msg')! }),
     });
     return { data: rows.map(messageView), next_cursor: rows.length === q.limit ? rows[rows.length - 1]!.id : null };
   });
