@@ -11,6 +11,7 @@ import * as m0009 from './0009_import_error_codes.js';
 import * as m0010 from './0010_import_into_list.js';
 import * as m0011 from './0011_part_charges.js';
 import * as m0012 from './0012_message_parts_unchecked.js';
+import * as m0014 from './0014_delivery_provider_ids.js';
 
 /** Forward-only, in order. A released migration is never edited: add the next one. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0010_import_into_list': m0010,
   '0011_part_charges': m0011,
   '0012_message_parts_unchecked': m0012,
+  '0014_delivery_provider_ids': m0014,
 };

@@ -79,7 +79,7 @@ function smsLoops(db: Executor, pool: ConnectorPool): Loop[] {
   return [
     // Two rounds side by side: while one waits for the SMS centre or its commit,
     // the other claims and submits (SKIP LOCKED keeps them apart).
-    ...[1, 2].map((n) => ({ name: `messages.dispatch-${n}`, everyMs: 50, run: async () => (await pool.dispatch(() => messages.dispatchDueParts(db, pool))) > 0 })),
+    ...[1, 2].map((n) => ({ name: `messages.dispatch-${n}`, everyMs: 50, run: async () => (await messages.dispatchDueParts(db, pool)) > 0 })),
     // Settles and refunds in batches (again at once only when a batch was full), so that
     // dispatch rounds never wait for the wallet lock that sends need.
     { name: 'messages.charge', everyMs: 250, run: async () => (await messages.chargeParts(db, { limit: 5000 })) >= 5000 },

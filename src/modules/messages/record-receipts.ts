@@ -1,7 +1,8 @@
 import type { Receipt } from '../../channels/channel.js';
 import { transactionWithRetry, type Executor } from '../../platform/db/index.js';
 import { emitMessageEvents } from './finish-parts.js';
-import { applyReceiptRows, finalProviderIds, parkReceipts, recomputeMessages, takeMatchedParkedReceipts } from './progress.repository.js';
+import { recomputeMessages } from './progress.repository.js';
+import { applyReceiptRows, finalProviderIds, parkReceipts, takeMatchedParkedReceipts } from './receipts.repository.js';
 import type { PartStatus } from './status.js';
 
 const RECEIPT_TO_PART: Record<Receipt['status'], PartStatus | null> = {
