@@ -11,6 +11,7 @@ export interface DispatchLog {
 
 // Outcomes written together at most; more wait for the next write.
 const MAX_WRITE = 500;
+const GATHER_MS = 5;
 
 /** A failed write that one of its rows caused (bad data, a constraint), not the database being away. */
 const isRowError = (error: unknown) => /^(22|23)/.test((error as { code?: string })?.code ?? '');
@@ -82,8 +83,8 @@ export class RoundRecorder {
   }
 
   private async drain(): Promise<void> {
-    // Answers that arrive in the same turn of the event loop go in one write.
-    await new Promise((resolve) => setImmediate(resolve));
+    // Answers come a window at a time, spread over a few milliseconds: gather them into one write.
+    await sleep(GATHER_MS);
     while (this.renewDue || this.waiting.length > 0) {
       await this.renewIfDue();
       if (this.waiting.length > 0 && !(await this.write(this.waiting.splice(0, MAX_WRITE)))) {
