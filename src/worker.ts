@@ -83,7 +83,7 @@ function smsLoops(db: Executor, pool: ConnectorPool): Loop[] {
     // Settles and refunds in batches (again at once only when a batch was full), so that
     // dispatch rounds never wait for the wallet lock that sends need.
     { name: 'messages.charge', everyMs: 250, run: async () => (await messages.chargeParts(db, { limit: 5000 })) >= 5000 },
-    { name: 'messages.recover-leases', everyMs: 5000, run: async () => (await messages.recoverExpiredLeases(db)) > 0 },
+    { name: 'messages.recover-leases', everyMs: 5000, run: async () => (await messages.recoverExpiredLeases(db, { log: pool.log })) > 0 },
     { name: 'messages.reconcile-receipts', everyMs: 2000, run: async () => (await messages.reconcileParkedReceipts(db)) > 0 },
     { name: 'messages.close-silent', everyMs: 60_000, run: async () => (await messages.closeSilentMessages(db)) > 0 },
     { name: 'connectors.refresh', everyMs: 10_000, run: async () => (await pool.refresh(), false) },
