@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as messages from '../../src/modules/messages/index.js';
 import { sql } from '../../src/platform/db/index.js';
 import { createTestApp, json, type TestApp } from '../helpers/app.js';
 import { createKey, createOwner } from '../helpers/factories.js';
-import { centreSubmits, chargesOf, mobileNumbers, partsOf, personalitiesOf, pumpWith, topUp, type PartFacts } from '../helpers/fault-kit.js';
+import { centreSubmits, chargesOf, mobileNumbers, partsOf, personalitiesOf, pumpWith, topUp, waitUntil, type PartFacts } from '../helpers/fault-kit.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
 import { startSmsWorld } from '../helpers/sms-world.js';
 
@@ -35,11 +36,11 @@ describe('a centre with a personality per number, its id counter restarted, leas
   it('records each answer as it comes, resubmits only what may be lost, refunds what no centre took, matches receipts to the latest id', async () => {
     const world = await startSmsWorld(t, {
       connector: {
-        window: 800, responseTimeoutMs: 1_500, queueTimeoutMs: 10_000, recycleAfterTimeouts: 1_000,
+        window: 800, responseTimeoutMs: 2_500, queueTimeoutMs: 10_000, recycleAfterTimeouts: 1_000,
         throttleBackoffMinMs: 20, throttleBackoffMaxMs: 100, reconnectBackoffMinMs: 50, reconnectBackoffMaxMs: 200,
       },
     });
-    // A one-second lease against a 1.5 s answer timeout: only a round that keeps its leases and writes as it goes holds on.
+    // A one-second lease against a 2.5 s answer timeout: only a round that keeps its leases and writes as it goes holds on.
     const pump = (done: () => Promise<boolean>) =>
       pumpWith(t.db, world.pool, done, { ms: 60_000, dispatch: { leaseSeconds: 1, unknownRetryMs: 50 }, recoverEveryMs: 100 });
     try {
@@ -60,6 +61,12 @@ describe('a centre with a personality per number, its id counter restarted, leas
       world.simulator.restartMessageIds(1);
       const ids = await send([...healthy, ...silent, ...throttled, ...nacked], 'After the restart');
       const byNumber = async () => new Map((await partsOf(t.db, ids)).map((p) => [p.recipient, p]));
+      // The healthy parts are delivered while the round that sent them still waits for the silent ones.
+      let roundOver = false;
+      const round = messages.dispatchDueParts(t.db, world.pool, { leaseSeconds: 1, unknownRetryMs: 50 }).then(() => (roundOver = true));
+      await waitUntil(async () => { const p = await byNumber(); return healthy.every((n) => p.get(n)!.status === 'delivered'); }, 20_000, 'healthy parts delivered');
+      expect(roundOver).toBe(false);
+      await round;
       const throttledTwice = () => throttled.every((n) => (centreSubmits(world.simulator).get(n)?.throttled ?? 0) >= 2);
       await pump(async () => {
         const parts = await byNumber();

@@ -78,7 +78,7 @@ export class RoundRecorder {
     if (this.running) return;
     this.running = this.drain().finally(() => {
       this.running = null;
-      if (this.waiting.length > 0) this.kick();
+      if (this.waiting.length > 0 || this.renewDue) this.kick();
     });
   }
 
