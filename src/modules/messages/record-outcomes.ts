@@ -11,7 +11,9 @@ export interface DispatchLog {
 
 // Outcomes written together at most; more wait for the next write.
 const MAX_WRITE = 500;
-const GATHER_MS = 5;
+// Longest an answer waits for others to join its write (unless the round has
+// them all): a fast round still writes once, a slow one every so often.
+const GATHER_MS = 50;
 
 /** A failed write that one of its rows caused (bad data, a constraint), not the database being away. */
 const isRowError = (error: unknown) => /^(22|23)/.test((error as { code?: string })?.code ?? '');
@@ -40,6 +42,8 @@ export class RoundRecorder {
   private running: Promise<void> | null = null;
   private renewDue = false;
   private readonly timer: NodeJS.Timeout;
+  private unanswered: number;
+  private allAnswered: (() => void) | null = null;
   /** Outcomes written, and dropped because their lease was lost or their write failed. */
   readonly counts = { written: 0, dropped: 0, leasesLost: 0 };
 
@@ -50,6 +54,7 @@ export class RoundRecorder {
     private readonly log: DispatchLog | undefined,
     claimedAt: number,
   ) {
+    this.unanswered = parts.length;
     for (const p of parts) {
       this.leases.set(p.id, p.lease);
       this.lapses.set(p.id, claimedAt + leaseSeconds * 1000);
@@ -63,6 +68,8 @@ export class RoundRecorder {
 
   /** Queues one part's outcome; resolves once it is written or given up (never rejects). */
   record(update: PartUpdate): Promise<void> {
+    this.unanswered -= 1;
+    if (this.unanswered === 0) this.allAnswered?.();
     return new Promise<void>((done) => {
       this.waiting.push({ update, done });
       this.kick();
@@ -83,8 +90,7 @@ export class RoundRecorder {
   }
 
   private async drain(): Promise<void> {
-    // Answers come a window at a time, spread over a few milliseconds: gather them into one write.
-    await sleep(GATHER_MS);
+    await this.gathered();
     while (this.renewDue || this.waiting.length > 0) {
       await this.renewIfDue();
       if (this.waiting.length > 0 && !(await this.write(this.waiting.splice(0, MAX_WRITE)))) {
@@ -92,6 +98,22 @@ export class RoundRecorder {
         await sleep(Math.min(1000, (this.leaseSeconds * 1000) / 10));
       }
     }
+  }
+
+  /** Resolves once every part has its answer, or GATHER_MS from now. */
+  private gathered(): Promise<void> {
+    if (this.unanswered === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.allAnswered = null;
+        resolve();
+      }, GATHER_MS);
+      this.allAnswered = () => {
+        clearTimeout(timer);
+        this.allAnswered = null;
+        resolve();
+      };
+    });
   }
 
   /** Writes a batch; false when the database is away and what may still be written was put back. */
