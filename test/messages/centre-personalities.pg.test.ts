@@ -130,4 +130,36 @@ describe('a centre with a personality per number, its id counter restarted, leas
       await world.close();
     }
   }, 120_000);
+
+  it('takes a receipt that overtakes its submit for an id the centre used long before', async () => {
+    const world = await startSmsWorld(t);
+    try {
+      const send = await sender('Reused Ids Co');
+      // Ids the test above did not use lately.
+      world.simulator.restartMessageIds(0x1000);
+      const before = await send(mobileNumbers(5, 660_000), 'Long ago');
+      await pumpWith(t.db, world.pool, async () => (await partsOf(t.db, before)).every((p) => p.status === 'delivered'));
+      await sql`update message_parts set submitted_at = submitted_at - interval '1 day', final_at = final_at - interval '1 day'
+        where message_id = any(${before}::text[])`.execute(t.db);
+
+      world.simulator.restartMessageIds(0x1000);
+      world.simulator.setFaults({ receiptBeforeResponse: true, responseDelayMs: 20 });
+      const to = mobileNumbers(5, 670_000);
+      const ids = await send(to, 'Today');
+      await pumpWith(t.db, world.pool, async () => (await partsOf(t.db, ids)).every((p) => p.status === 'delivered'), { ms: 20_000 });
+
+      const old = new Set((await partsOf(t.db, before)).map((p) => p.provider_message_id));
+      const parts = await partsOf(t.db, ids);
+      expect(parts.map((p) => ({ status: p.status, submits: p.submits, reused: old.has(p.provider_message_id) }))).toEqual(
+        Array(5).fill({ status: 'delivered', submits: 1, reused: true }),
+      );
+      const centre = centreSubmits(world.simulator);
+      expect(to.map((n) => centre.get(n))).toEqual(Array(5).fill({ accepted: 1 }));
+      const charges = await chargesOf(t.db, ids);
+      expect([...charges.perPart.values()]).toEqual(Array(5).fill({ settles: 1, refunds: 0 }));
+    } finally {
+      world.simulator.setFaults({ receiptBeforeResponse: false, responseDelayMs: 0 });
+      await world.close();
+    }
+  }, 60_000);
 });

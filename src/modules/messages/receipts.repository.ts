@@ -24,6 +24,9 @@ const latestPart = (of: 'u' | 'r') => sql`(select q.id from message_parts q
 // it is an orphan that a reused id would otherwise wake up.
 const PARKED_MATCH = sql`interval '1 hour'`;
 
+// Receipts repeated by a centre come within minutes of the first.
+const DUPLICATE_WINDOW = sql`interval '10 minutes'`;
+
 const FINAL = sql`('unknown', 'delivered', 'undelivered', 'failed', 'expired', 'cancelled')`;
 
 /** Applies receipts to the latest part with their id, where it can still move; returns the parts that moved. */
@@ -41,16 +44,19 @@ export async function applyReceiptRows(db: Executor, receipts: ReceiptUpdate[]):
 }
 
 /**
- * Provider ids whose latest part is already final: a receipt for it is a
+ * Provider ids whose latest part became final lately: a receipt for it is a
  * duplicate or late and changes nothing. Only final parts count, because a
  * part that just became visible between two statements must not swallow its
- * receipt.
+ * receipt. A part final for longer than `DUPLICATE_WINDOW` does not count
+ * either: its id is more likely reused by a submit whose answer is not
+ * written yet, so the receipt is parked for it.
  */
-export async function finalProviderIds(db: Executor, keys: Key[]): Promise<Set<string>> {
+export async function recentlyFinalProviderIds(db: Executor, keys: Key[]): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
   const r = await sql<{ k: string }>`select u.connector_id || ' ' || u.provider_message_id as k
     from unnest(${keys.map((k) => k.connectorId)}::text[], ${keys.map((k) => k.providerMessageId)}::text[]) as u(connector_id, provider_message_id)
-    where (select p.status from message_parts p where p.id = ${latestPart('u')}) in ${FINAL}`.execute(db);
+    join message_parts p on p.id = ${latestPart('u')}
+    where p.status in ${FINAL} and coalesce(p.final_at > now() - ${DUPLICATE_WINDOW}, true)`.execute(db);
   return new Set(r.rows.map((x) => x.k));
 }
 
@@ -89,11 +95,11 @@ export async function takeParkedReceipts(db: Executor, keys: Key[]): Promise<Rec
   return inOrder(r.rows);
 }
 
-/** Parked receipts whose part now has its provider id, removed as they are handed back. */
+/** Parked receipts whose part now has its provider id and can still move, removed as they are handed back. */
 export async function takeMatchedParkedReceipts(db: Executor): Promise<ReceiptUpdate[]> {
   const r = await sql<{ connector_id: string; provider_message_id: string; status: PartStatus; error_code: string | null }>`
     delete from sms_receipts_parked r using message_parts p
-    where p.id = ${latestPart('r')} and r.received_at > p.submitted_at - ${PARKED_MATCH}
+    where p.id = ${latestPart('r')} and p.status not in ${FINAL} and r.received_at > p.submitted_at - ${PARKED_MATCH}
     returning r.connector_id, r.provider_message_id, r.status, r.error_code`.execute(db);
   return inOrder(r.rows);
 }
