@@ -162,4 +162,26 @@ describe('a centre with a personality per number, its id counter restarted, leas
       await world.close();
     }
   }, 60_000);
+
+  it('writes the other answers of a round when one row cannot be written', async () => {
+    const world = await startSmsWorld(t);
+    // Stands in for any row the database refuses: the unique index ids once had.
+    await sql`create unique index test_one_id_once on message_parts (connector_id, provider_message_id) where provider_message_id is not null`.execute(t.db);
+    try {
+      const send = await sender('Refused Row Co');
+      world.simulator.restartMessageIds(0x3000);
+      const before = await send(mobileNumbers(5, 680_000), 'First');
+      await pumpWith(t.db, world.pool, async () => (await partsOf(t.db, before)).every((p) => p.status === 'delivered'));
+      // The centre hands out 0x3004 again: one answer of the next round collides.
+      world.simulator.restartMessageIds(0x3004);
+      const ids = await send(mobileNumbers(10, 690_000), 'Second');
+      expect(await messages.dispatchDueParts(t.db, world.pool, { batch: 10 })).toBe(10);
+      const parts = await partsOf(t.db, ids);
+      expect(parts.filter((p) => p.status === 'sending')).toHaveLength(1);
+      expect(parts.filter((p) => p.status === 'submitted' || p.status === 'delivered')).toHaveLength(9);
+    } finally {
+      await sql`drop index test_one_id_once`.execute(t.db);
+      await world.close();
+    }
+  });
 });
