@@ -11,9 +11,10 @@ import * as m0009 from './0009_import_error_codes.js';
 import * as m0010 from './0010_import_into_list.js';
 import * as m0011 from './0011_part_charges.js';
 import * as m0012 from './0012_message_parts_unchecked.js';
-import * as m0015 from './0015_auth_reset_requests.js';
-import * as m0013a from './0013_access_outbox_secrets.js';
 import * as m0013b from './0013_access_herald_sms.js';
+import * as m0013a from './0013_access_outbox_secrets.js';
+import * as m0014 from './0014_delivery_provider_ids.js';
+import * as m0015 from './0015_auth_reset_requests.js';
 import * as m0016 from './0016_ops_status_and_topup_keys.js';
 
 /** Forward-only, in order. A released migration is never edited: add the next one. */
@@ -30,8 +31,9 @@ export const migrations: Record<string, Migration> = {
   '0010_import_into_list': m0010,
   '0011_part_charges': m0011,
   '0012_message_parts_unchecked': m0012,
-  '0015_auth_reset_requests': m0015,
-  '0013_access_outbox_secrets': m0013a,
   '0013_access_herald_sms': m0013b,
+  '0013_access_outbox_secrets': m0013a,
+  '0014_delivery_provider_ids': m0014,
+  '0015_auth_reset_requests': m0015,
   '0016_ops_status_and_topup_keys': m0016,
 };

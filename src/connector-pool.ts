@@ -16,19 +16,23 @@ export class ConnectorPool implements messages.ConnectorSet {
   private running = new Map<string, { connector: SmsConnector; version: string }>();
   private routes: routing.RouteRow[] = [];
   private receipts;
-  private rounds = new Set<Promise<unknown>>();
+  /** Outcomes of dispatch rounds answered and not yet written. */
+  private writes = new Set<Promise<void>>();
+  readonly log: Logger;
 
   constructor(
     private readonly db: Executor,
     private readonly logger: Logger,
   ) {
+    this.log = logger;
     this.receipts = createBatcher<Receipt>(
       async (batch) => {
         try {
-          // Receipts race their own submits: most arrive before the round that
-          // submitted them has committed the provider ids. Waiting for that
-          // commit lets them apply at once instead of being parked.
-          if (this.rounds.size > 0) await Promise.allSettled([...this.rounds]);
+          // Receipts race their own submits: many arrive before the answer
+          // with the provider id is written. Waiting for the writes under way
+          // (each is a few milliseconds, not a whole round) lets them apply at
+          // once instead of being parked.
+          if (this.writes.size > 0) await Promise.allSettled([...this.writes]);
           await messages.recordReceipts(db, batch);
         } catch (error) {
           // The centre is answered 0x64 and sends them again; say why.
@@ -37,7 +41,7 @@ export class ConnectorPool implements messages.ConnectorSet {
         }
       },
       // Two flushes of up to 2,000 side by side: receipts come as fast as parts are
-      // submitted, and each flush first waits for the rounds in flight. Smaller or
+      // submitted, and each flush first waits for the outcomes being written. Smaller or
       // one at a time, they fell behind during a 100,000-part send, and 60,000 parsed
       // receipts waited in memory. Two flushes touching one part are kept apart by
       // its row lock; a deadlock between them is retried.
@@ -52,15 +56,9 @@ export class ConnectorPool implements messages.ConnectorSet {
     });
   }
 
-  /** Runs one dispatch round; receipts written meanwhile wait for it to commit. */
-  async dispatch<T>(round: () => Promise<T>): Promise<T> {
-    const running = round();
-    this.rounds.add(running);
-    try {
-      return await running;
-    } finally {
-      this.rounds.delete(running);
-    }
+  recording(written: Promise<void>): void {
+    this.writes.add(written);
+    void written.finally(() => this.writes.delete(written));
   }
 
   /** Brings the running connectors in line with the table. */

@@ -91,11 +91,11 @@ function smsLoops(db: Executor, pool: ConnectorPool, workerId: string): Loop[] {
     { name: 'connectors.report-status', everyMs: routing.REPORT_EVERY_MS, run: async () => (await routing.reportConnectorStatus(db, workerId, pool.statuses()), false) },
     // Two rounds side by side: while one waits for the SMS centre or its commit,
     // the other claims and submits (SKIP LOCKED keeps them apart).
-    ...[1, 2].map((n) => ({ name: `messages.dispatch-${n}`, everyMs: 50, run: async () => (await pool.dispatch(() => messages.dispatchDueParts(db, pool))) > 0 })),
+    ...[1, 2].map((n) => ({ name: `messages.dispatch-${n}`, everyMs: 50, run: async () => (await messages.dispatchDueParts(db, pool)) > 0 })),
     // Settles and refunds in batches (again at once only when a batch was full), so that
     // dispatch rounds never wait for the wallet lock that sends need.
     { name: 'messages.charge', everyMs: 250, run: async () => (await messages.chargeParts(db, { limit: 5000 })) >= 5000 },
-    { name: 'messages.recover-leases', everyMs: 5000, run: async () => (await messages.recoverExpiredLeases(db)) > 0 },
+    { name: 'messages.recover-leases', everyMs: 5000, run: async () => (await messages.recoverExpiredLeases(db, { log: pool.log })) > 0 },
     { name: 'messages.reconcile-receipts', everyMs: 2000, run: async () => (await messages.reconcileParkedReceipts(db)) > 0 },
     { name: 'messages.close-silent', everyMs: 60_000, run: async () => (await messages.closeSilentMessages(db)) > 0 },
     { name: 'messages.redact-own-sms', everyMs: 60_000, run: async () => (await messages.redactOwnSms(db), false) },

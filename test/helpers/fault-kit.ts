@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type Executor } from '../../src/platform/db/index.js';
 import * as ledger from '../../src/modules/ledger/index.js';
 import * as messages from '../../src/modules/messages/index.js';
+import type { Personality } from '../../src/simulators/smsc/index.js';
 
 /** Polls `check` until it holds; fails with `what` after `ms`. */
 export async function waitUntil(check: () => Promise<boolean> | boolean, ms: number, what: string, everyMs = 25): Promise<void> {
@@ -16,26 +17,63 @@ export async function waitUntil(check: () => Promise<boolean> | boolean, ms: num
 /**
  * Dispatch rounds as a worker runs them, with options of our own (a short
  * `unknownRetryMs`, so a part recorded unknown is resubmitted within the test),
- * until `done` holds.
+ * until `done` holds. With `recoverEveryMs`, the lease sweeper runs beside
+ * the rounds, as the worker's loop does, so a round whose leases lapse loses
+ * its parts as it would in production.
  */
 export async function pumpWith(
   db: Executor,
   pool: messages.ConnectorSet,
   done: () => Promise<boolean>,
-  options: { ms?: number; dispatch?: messages.DispatchOptions } = {},
+  options: { ms?: number; dispatch?: messages.DispatchOptions; recoverEveryMs?: number } = {},
 ): Promise<void> {
   const until = Date.now() + (options.ms ?? 30_000);
-  while (!(await done())) {
-    if (Date.now() > until) {
-      const parts = await sql<{ status: string; n: string }>`select status, count(*) as n from message_parts group by status`.execute(db);
-      throw new Error(`timed out pumping the send queue: ${JSON.stringify(parts.rows)}`);
+  let pumping = true;
+  const sweeper = options.recoverEveryMs === undefined ? Promise.resolve() : (async () => {
+    while (pumping) {
+      await messages.recoverExpiredLeases(db, { unknownRetryMs: options.dispatch?.unknownRetryMs ?? 0 });
+      await sleep(options.recoverEveryMs);
     }
-    const n = await messages.dispatchDueParts(db, pool, options.dispatch ?? {});
-    await messages.reconcileParkedReceipts(db);
-    await messages.chargeParts(db);
-    if (n === 0) await sleep(20);
+  })();
+  try {
+    while (!(await done())) {
+      if (Date.now() > until) {
+        const parts = await sql<{ status: string; n: string }>`select status, count(*) as n from message_parts group by status`.execute(db);
+        throw new Error(`timed out pumping the send queue: ${JSON.stringify(parts.rows)}`);
+      }
+      const n = await messages.dispatchDueParts(db, pool, options.dispatch ?? {});
+      await messages.reconcileParkedReceipts(db);
+      await messages.chargeParts(db);
+      if (n === 0) await sleep(20);
+    }
+  } finally {
+    pumping = false;
+    await sweeper;
   }
   await messages.chargeParts(db);
+}
+
+/**
+ * The simulator's `personalities` for groups of numbers (E.164, with the
+ * plus): `{ silent: [...], throttled: [...] }`.
+ */
+export function personalitiesOf(groups: Partial<Record<Personality, string[]>>): Record<string, Personality> {
+  const out: Record<string, Personality> = {};
+  for (const [personality, numbers] of Object.entries(groups) as [Personality, string[]][]) {
+    for (const n of numbers) out[n.replace(/^\+/, '')] = personality;
+  }
+  return out;
+}
+
+/** Submits the centre received per destination (E.164), counted by what it did with them. */
+export function centreSubmits(simulator: { submits: readonly { destination: string; outcome: string }[] }): Map<string, Record<string, number>> {
+  const out = new Map<string, Record<string, number>>();
+  for (const s of simulator.submits) {
+    const seen = out.get(`+${s.destination}`) ?? {};
+    seen[s.outcome] = (seen[s.outcome] ?? 0) + 1;
+    out.set(`+${s.destination}`, seen);
+  }
+  return out;
 }
 
 /** `count` distinct Belgian mobile numbers from `+32475<start>` on. */
@@ -62,10 +100,11 @@ export interface PartFacts {
   unknowns: number;
   recipient: string;
   error_code: string | null;
+  provider_message_id: string | null;
 }
 
 export async function partsOf(db: Executor, messageIds: string[]): Promise<PartFacts[]> {
-  const r = await sql<PartFacts>`select p.id, p.message_id, p.seq, p.status, p.submits, p.unknowns, m.recipient, p.error_code
+  const r = await sql<PartFacts>`select p.id, p.message_id, p.seq, p.status, p.submits, p.unknowns, m.recipient, p.error_code, p.provider_message_id
     from message_parts p join messages m on m.id = p.message_id where p.message_id = any(${messageIds}::text[]) order by p.id`.execute(db);
   return r.rows;
 }

@@ -29,7 +29,7 @@ export async function startSmsWorld(t: TestApp, options: { receiptDelayMs?: numb
           const parked = await t.db.selectFrom('sms_receipts_parked' as never).selectAll().execute();
           throw new Error(`timed out pumping the send queue: ${JSON.stringify({ parts, parked, connectors: pool.route('+32').map((c) => c.status()), sim: simulator.counters })}`);
         }
-        const n = await pool.dispatch(() => messages.dispatchDueParts(t.db, pool));
+        const n = await messages.dispatchDueParts(t.db, pool);
         await messages.reconcileParkedReceipts(t.db);
         await messages.chargeParts(t.db);
         if (n === 0) await sleep(20);

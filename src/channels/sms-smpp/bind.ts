@@ -2,7 +2,7 @@ import type { DeliveryResult, OutboundSmsPart } from '../channel.js';
 import type { ResolvedSmppConfig } from './config.js';
 import type { Pdu } from './pdu.js';
 import { backoffDelay, ThrottleState, TokenBucket } from './rate.js';
-import { describeStatus, resultForStatus, Status, unknownResult } from './results.js';
+import { describeStatus, notSentResult, resultForStatus, Status, unknownResult } from './results.js';
 import { SmppSession, type SessionEnd } from './session.js';
 
 /** Logging with the connector's and bind's context already attached. */
@@ -91,13 +91,14 @@ export class Bind {
   /** Sends one part; call only when `readyInMs` said 0. Resolves, never rejects. */
   async submit(part: OutboundSmsPart): Promise<DeliveryResult> {
     const session = this.session;
-    if (!session) return unknownResult('disconnected');
+    if (!session) return notSentResult();
     this.bucket.take(Date.now());
     this.inFlight += 1;
     try {
       const outcome = await session.request('submit_sm', submitFields(part), this.config.responseTimeoutMs);
       if (!outcome.ok) {
         if (outcome.reason === 'unencodable') return { kind: 'permanent', providerCode: 'unencodable' };
+        if (outcome.reason === 'not-sent') return notSentResult();
         if (outcome.reason === 'timeout') this.onTimeout(session);
         return unknownResult(outcome.reason);
       }

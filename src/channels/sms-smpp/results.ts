@@ -62,3 +62,8 @@ export function resultForStatus(status: number, throttleRetryMs: number, hints: 
 export function unknownResult(providerCode: 'timeout' | 'disconnected' | 'session-reset' | 'stopped', message?: string): DeliveryResult {
   return message === undefined ? { kind: 'unknown', providerCode } : { kind: 'unknown', providerCode, message };
 }
+
+/** A submit that never left: the link was down before it was written. Nothing reached the centre, so nothing is charged. */
+export function notSentResult(): DeliveryResult {
+  return { kind: 'transient', providerCode: 'not_sent', message: 'the link was down before the submit was written', retryAfterMs: 1_000 };
+}

@@ -2,8 +2,8 @@ import { connect, type Socket } from 'node:net';
 import { Cmd, decodePdu, encodePdu, FramingError, PduFramer, type Pdu } from './pdu.js';
 import { describeStatus } from './results.js';
 
-/** Why a request got no answer. */
-export type LostReason = 'timeout' | 'disconnected' | 'session-reset' | 'unencodable';
+/** Why a request got no answer; `not-sent`: the link was gone before it was written. */
+export type LostReason = 'timeout' | 'disconnected' | 'session-reset' | 'unencodable' | 'not-sent';
 
 /** A request's outcome: its response (or generic_nack), or why none will come. Never rejects. */
 export type Outcome = { ok: true; pdu: Pdu } | { ok: false; reason: LostReason };
@@ -88,7 +88,7 @@ export class SmppSession {
   /** Sends a request and waits for its response, at most `timeoutMs`. */
   request(command: string, fields: Record<string, unknown>, timeoutMs: number): Promise<Outcome> {
     return new Promise<Outcome>((resolve) => {
-      if (this.ended || !this.socket.writable) return resolve({ ok: false, reason: 'disconnected' });
+      if (this.ended || !this.socket.writable) return resolve({ ok: false, reason: 'not-sent' });
       this.sequence = this.sequence >= 0x7fffffff ? 1 : this.sequence + 1;
       const sequence = this.sequence;
       let frame: Buffer;

@@ -1,15 +1,20 @@
 import type { DeliveryResult, SmsConnector } from '../../channels/channel.js';
-import { transactionWithRetry, type Executor } from '../../platform/db/index.js';
-import { claimDueParts, updateParts, type ClaimedPart, type PartUpdate } from './progress.repository.js';
-import { finishParts } from './finish-parts.js';
+import type { Executor } from '../../platform/db/index.js';
+import { claimDueParts, type ClaimedPart, type PartUpdate } from './progress.repository.js';
+import { RoundRecorder, type DispatchLog } from './record-outcomes.js';
 
 /** Picks the connectors for a destination, best first (routes by prefix, then failover). */
 export interface ConnectorSet {
   route(destination: string): SmsConnector[];
+  /** Told of each outcome's write as soon as its answer is in: receipts that arrive meanwhile wait for it. */
+  recording?(written: Promise<void>): void;
+  /** Where rounds report lost leases and dropped answers. */
+  readonly log?: DispatchLog;
 }
 
 export interface DispatchOptions {
   batch?: number;
+  /** Renewed every third of it while the round waits for answers. */
   leaseSeconds?: number;
   /** A transient error is retried this many submits, then the part fails. */
   maxSubmits?: number;
@@ -51,39 +56,61 @@ export function nextState(part: ClaimedPart, connectorId: string, result: Delive
   }
 }
 
+/** Submits one part and says what became of it, and how (for the round's tally). */
+async function submitOne(part: ClaimedPart, connectors: ConnectorSet, o: Required<DispatchOptions>): Promise<{ update: PartUpdate; how: string }> {
+  const of = { id: part.id, lease: part.lease };
+  if (part.valid_until.getTime() <= Date.now()) return { update: { ...of, status: 'expired', errorCode: 'validity' }, how: 'expired' };
+  const connector = choose(connectors.route(part.recipient));
+  if (!connector) return { update: { ...of, status: 'failed', errorCode: 'no_route' }, how: 'no_route' };
+  let result: DeliveryResult;
+  try {
+    result = await connector.submit({
+      partId: part.id,
+      source: { address: part.sender, ton: part.sender_ton, npi: part.sender_npi },
+      destination: part.recipient,
+      dataCoding: part.data_coding === 8 ? 0x08 : 0x00,
+      udh: part.udh,
+      payload: part.payload,
+      requestReceipt: true,
+      validUntil: part.valid_until,
+    });
+  } catch (error) {
+    // Providers answer with data, never throw; one that did may have sent it.
+    connectors.log?.warn({ err: error, partId: part.id, connector: connector.id }, 'dispatch: submit threw');
+    result = { kind: 'unknown', providerCode: 'provider_error' };
+  }
+  return { update: nextState(part, connector.id, result, Date.now(), o), how: result.kind };
+}
+
 /**
- * One round of the send queue: lease due parts, submit them, record what
- * happened, settle or refund, and bring messages up to date. Returns how many
- * parts it handled. Safe with any number of workers.
+ * One round of the send queue: lease due parts, submit them, and record each
+ * outcome as its answer comes (a few at a time), keeping the leases alive
+ * meanwhile; messages are brought up to date with each write, charging is
+ * left to `chargeParts`. Returns how many parts it handled. Safe with any
+ * number of workers.
  */
 export async function dispatchDueParts(db: Executor, connectors: ConnectorSet, options: DispatchOptions = {}): Promise<number> {
   const o: Required<DispatchOptions> = { batch: 200, leaseSeconds: 60, maxSubmits: 6, unknownRetryMs: 30_000, ...options };
+  const claimedAt = Date.now();
   const claimed = await claimDueParts(db, o.batch, o.leaseSeconds);
   if (claimed.length === 0) return 0;
-  const updates = await Promise.all(
-    claimed.map(async (part): Promise<PartUpdate> => {
-      const of = { id: part.id, lease: part.lease };
-      if (part.valid_until.getTime() <= Date.now()) return { ...of, status: 'expired', errorCode: 'validity' };
-      const connector = choose(connectors.route(part.recipient));
-      if (!connector) return { ...of, status: 'failed', errorCode: 'no_route' };
-      const result = await connector.submit({
-        partId: part.id,
-        source: { address: part.sender, ton: part.sender_ton, npi: part.sender_npi },
-        destination: part.recipient,
-        dataCoding: part.data_coding === 8 ? 0x08 : 0x00,
-        udh: part.udh,
-        payload: part.payload,
-        requestReceipt: true,
-        validUntil: part.valid_until,
-      });
-      return nextState(part, connector.id, result, Date.now(), o);
-    }),
-  );
-  // These parts are at the centre now: losing this write to a deadlock would
-  // leave them leased until they are resubmitted as unknown.
-  await transactionWithRetry(db, async (tx) => {
-    await finishParts(tx, await updateParts(tx, updates));
-  });
+  const recorder = new RoundRecorder(db, claimed, o.leaseSeconds, connectors.log, claimedAt);
+  const tally: Record<string, number> = {};
+  try {
+    await Promise.all(
+      claimed.map(async (part) => {
+        const { update, how } = await submitOne(part, connectors, o);
+        tally[how] = (tally[how] ?? 0) + 1;
+        const written = recorder.record(update);
+        connectors.recording?.(written);
+        await written;
+      }),
+    );
+  } finally {
+    recorder.close();
+  }
+  const { dropped, leasesLost } = recorder.counts;
+  if (dropped > 0 || leasesLost > 0) connectors.log?.warn({ parts: claimed.length, ...tally, ...recorder.counts }, 'dispatch: round lost answers');
+  else connectors.log?.debug({ parts: claimed.length, ...tally }, 'dispatch: round done');
   return claimed.length;
 }
-

@@ -1,6 +1,7 @@
 import type { Executor } from '../../platform/db/index.js';
 import { emitEvents, type EventType, type NewEvent } from '../webhooks/index.js';
-import { cancelPendingParts, recomputeMessages, takeParkedReceipts, applyReceiptRows, type MessageChange, type WrittenPart } from './progress.repository.js';
+import { cancelPendingParts, recomputeMessages, type MessageChange, type WrittenPart } from './progress.repository.js';
+import { applyReceiptRows, takeParkedReceipts } from './receipts.repository.js';
 import type { MessageStatus } from './status.js';
 
 // `unknown` (nobody will tell us more) and `cancelled` (the sender did it)

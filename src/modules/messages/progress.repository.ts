@@ -68,7 +68,7 @@ export interface WrittenPart {
   connector_id: string | null;
   provider_message_id: string | null;
 }
-const WRITTEN = sql`p.id, p.message_id, p.status, p.error_code, p.connector_id, p.provider_message_id`;
+export const WRITTEN = sql`p.id, p.message_id, p.status, p.error_code, p.connector_id, p.provider_message_id`;
 
 /**
  * Records what became of leased parts; returns the parts written. A part whose
@@ -100,6 +100,23 @@ export async function updateParts(db: Executor, updates: PartUpdate[]): Promise<
   return r.rows;
 }
 
+/**
+ * Extends the leases a round still holds, each only if it is still the one
+ * given (a lapsed one may have been handed on); returns the new leases, the
+ * round's new tokens.
+ */
+export async function renewLeases(db: Executor, leases: { id: string; lease: string }[], leaseSeconds: number): Promise<{ id: string; lease: string }[]> {
+  if (leases.length === 0) return [];
+  // In id order, so that two renewals never lock the same rows the other way round.
+  const sorted = [...leases].sort((a, b) => Number(a.id) - Number(b.id));
+  const r = await sql<{ id: string; lease: string }>`
+    update message_parts p set lease_until = now() + make_interval(secs => ${leaseSeconds})
+    from unnest(${sorted.map((l) => l.id)}::bigint[], ${sorted.map((l) => l.lease)}::timestamptz[]) as u(id, lease)
+    where p.id = u.id and p.status = 'sending' and p.lease_until = u.lease
+    returning p.id, p.lease_until::text as lease`.execute(db);
+  return r.rows.map((x) => ({ id: String(x.id), lease: x.lease }));
+}
+
 /** Parts of a dead worker's lease: sent or not, nobody knows. */
 export async function takeExpiredLeases(db: Executor, limit: number): Promise<{ id: string; message_id: string; unknowns: number; lease: string }[]> {
   const r = await sql<{ id: string; message_id: string; unknowns: number; lease: string }>`
@@ -121,62 +138,6 @@ export async function cancelPendingParts(db: Executor, messageIds: string[], ref
     from messages m where m.id = p.message_id and p.message_id = any(${messageIds}::text[]) and p.status in ('queued', 'scheduled')
     returning p.id, p.message_id, m.hold_reference`.execute(db);
   return r.rows;
-}
-
-export interface ReceiptUpdate {
-  connectorId: string;
-  providerMessageId: string;
-  status: PartStatus;
-  errorCode: string | null;
-}
-
-/** Applies receipts to parts that can still move; returns the parts that moved. */
-export async function applyReceiptRows(db: Executor, receipts: ReceiptUpdate[]): Promise<WrittenPart[]> {
-  if (receipts.length === 0) return [];
-  const col = <T>(f: (u: ReceiptUpdate) => T) => receipts.map(f);
-  const r = await sql<WrittenPart>`
-    update message_parts p set status = u.status, error_code = coalesce(u.error_code, p.error_code),
-      final_at = case when u.status in ('delivered', 'undelivered', 'expired', 'failed', 'unknown') then now() else p.final_at end
-    from unnest(${col((u) => u.connectorId)}::text[], ${col((u) => u.providerMessageId)}::text[], ${col((u) => u.status)}::text[],
-      ${col((u) => u.errorCode)}::text[]) as u(connector_id, provider_message_id, status, error_code)
-    where p.connector_id = u.connector_id and p.provider_message_id = u.provider_message_id and p.status in ('submitted', 'sending', 'queued')
-    returning ${WRITTEN}`.execute(db);
-  return r.rows;
-}
-
-/**
- * Provider ids of parts already final: a receipt for them is a duplicate or
- * late and changes nothing. Only final parts count, because a part that just
- * became visible between two statements must not swallow its receipt.
- */
-export async function finalProviderIds(db: Executor, keys: { connectorId: string; providerMessageId: string }[]): Promise<Set<string>> {
-  if (keys.length === 0) return new Set();
-  const r = await sql<{ k: string }>`select connector_id || ' ' || provider_message_id as k from message_parts
-    where status in ('unknown', 'delivered', 'undelivered', 'failed', 'expired', 'cancelled') and (connector_id, provider_message_id) in (select * from unnest(${keys.map((k) => k.connectorId)}::text[], ${keys.map((k) => k.providerMessageId)}::text[]))`.execute(db);
-  return new Set(r.rows.map((x) => x.k));
-}
-
-export async function parkReceipts(db: Executor, receipts: (ReceiptUpdate & { raw: string; doneAt: Date | null })[]): Promise<void> {
-  if (receipts.length === 0) return;
-  const col = <T>(f: (u: (typeof receipts)[number]) => T) => receipts.map(f);
-  await sql`insert into sms_receipts_parked (connector_id, provider_message_id, status, error_code, done_at, raw)
-    select * from unnest(${col((r) => r.connectorId)}::text[], ${col((r) => r.providerMessageId)}::text[], ${col((r) => r.status)}::text[],
-      ${col((r) => r.errorCode)}::text[], ${col((r) => r.doneAt?.toISOString() ?? null)}::timestamptz[], ${col((r) => r.raw)}::text[])
-    on conflict do nothing`.execute(db);
-}
-
-/** Receipts that were waiting for these submits, removed as they are handed back. */
-export async function takeParkedReceipts(db: Executor, keys: { connectorId: string; providerMessageId: string }[]): Promise<ReceiptUpdate[]> {
-  if (keys.length === 0) return [];
-  const r = await sql<{ connector_id: string; provider_message_id: string; status: PartStatus; error_code: string | null }>`
-    delete from sms_receipts_parked where (connector_id, provider_message_id) in
-      (select * from unnest(${keys.map((k) => k.connectorId)}::text[], ${keys.map((k) => k.providerMessageId)}::text[]))
-    returning connector_id, provider_message_id, status, error_code`.execute(db);
-  // Final states last, so an intermediate receipt never lands after a final one.
-  const rank = (s: string) => (s === 'submitted' ? 0 : 1);
-  return r.rows
-    .sort((a, b) => rank(a.status) - rank(b.status))
-    .map((x) => ({ connectorId: x.connector_id, providerMessageId: x.provider_message_id, status: x.status, errorCode: x.error_code }));
 }
 
 /** A message whose status changed, with what its webhook event reports. */
@@ -251,13 +212,4 @@ export async function closeSilentParts(db: Executor, graceMinutes: number, limit
       limit ${limit} for update of p2 skip locked)
     returning p.message_id`.execute(db);
   return r.rows.map((x) => x.message_id);
-}
-
-/** Parked receipts whose part now has its provider id, removed as they are handed back. */
-export async function takeMatchedParkedReceipts(db: Executor): Promise<ReceiptUpdate[]> {
-  const r = await sql<{ connector_id: string; provider_message_id: string; status: PartStatus; error_code: string | null }>`
-    delete from sms_receipts_parked r using message_parts p
-    where p.connector_id = r.connector_id and p.provider_message_id = r.provider_message_id
-    returning r.connector_id, r.provider_message_id, r.status, r.error_code`.execute(db);
-  return r.rows.map((x) => ({ connectorId: x.connector_id, providerMessageId: x.provider_message_id, status: x.status, errorCode: x.error_code }));
 }

@@ -1,7 +1,8 @@
 import type { Receipt } from '../../channels/channel.js';
 import { transactionWithRetry, type Executor } from '../../platform/db/index.js';
 import { emitMessageEvents } from './finish-parts.js';
-import { applyReceiptRows, finalProviderIds, parkReceipts, recomputeMessages, takeMatchedParkedReceipts } from './progress.repository.js';
+import { recomputeMessages } from './progress.repository.js';
+import { applyReceiptRows, recentlyFinalProviderIds, parkReceipts, takeMatchedParkedReceipts } from './receipts.repository.js';
 import type { PartStatus } from './status.js';
 
 const RECEIPT_TO_PART: Record<Receipt['status'], PartStatus | null> = {
@@ -34,7 +35,7 @@ export async function recordReceipts(db: Executor, receipts: Receipt[]): Promise
     const rest = updates.filter((u) => !movedKeys.has(`${u.connectorId} ${u.providerMessageId}`));
     // Not applied and not a duplicate: the submit is not recorded yet (or never
     // will be). Parked; the reconcile job applies it once the part is known.
-    const done = await finalProviderIds(tx, rest);
+    const done = await recentlyFinalProviderIds(tx, rest);
     await parkReceipts(tx, rest.filter((u) => !done.has(`${u.connectorId} ${u.providerMessageId}`)));
     await emitMessageEvents(tx, await recomputeMessages(tx, moved.map((m) => m.message_id), null, moved));
   });

@@ -1,4 +1,4 @@
-import type { Faults } from './types.js';
+import type { Faults, Personality } from './types.js';
 
 /** A well-behaved centre. */
 export const DEFAULT_FAULTS: Readonly<Faults> = {
@@ -13,7 +13,19 @@ export const DEFAULT_FAULTS: Readonly<Faults> = {
   disconnectAfterSubmits: null,
   responseDelayMs: 0,
   ignoreEnquireLink: false,
+  personalities: {},
 };
+
+const PERSONALITIES: ReadonlySet<Personality> = new Set(['healthy', 'silent', 'generic_nack', 'throttled', 'receipt_first']);
+
+/** The personality of the longest key that `destination` (digits, no plus) starts with. */
+export function personalityOf(personalities: Readonly<Record<string, Personality>>, destination: string): Personality | undefined {
+  for (let n = destination.length; n > 0; n--) {
+    const found = personalities[destination.slice(0, n)];
+    if (found) return found;
+  }
+  return undefined;
+}
 
 const SHARES = ['throttleShare', 'errorShare', 'dropResponseShare'] as const;
 
@@ -33,6 +45,9 @@ export function mergeFaults(current: Readonly<Faults>, patch: Partial<Faults>): 
   const n = next.disconnectAfterSubmits;
   if (n !== null && (!Number.isInteger(n) || n < 1)) {
     throw new RangeError(`disconnectAfterSubmits must be a positive integer or null, got ${n}`);
+  }
+  for (const [key, personality] of Object.entries(next.personalities)) {
+    if (!/^\d+$/.test(key) || !PERSONALITIES.has(personality)) throw new RangeError(`personality ${key}: ${personality} is not a number prefix and a personality`);
   }
   if (!Number.isFinite(next.responseDelayMs) || next.responseDelayMs < 0) {
     throw new RangeError(`responseDelayMs must be >= 0, got ${next.responseDelayMs}`);

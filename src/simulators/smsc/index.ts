@@ -7,6 +7,7 @@ export { MESSAGE_STATE } from './receipt.js';
 export type {
   Faults,
   MessageIdFormat,
+  Personality,
   ReceiptIdFormat,
   ReceiptStat,
   SendMoOptions,

@@ -107,6 +107,10 @@ class SmscServer implements SmscSimulator {
     this.handler.setFaults(faults);
   }
 
+  restartMessageIds(first = 1): void {
+    this.handler.restartIds(first);
+  }
+
   sendMo(options: SendMoOptions): Promise<number> {
     const encoded = options.shortMessage
       ? { bytes: options.shortMessage, dataCoding: options.dataCoding ?? 0 }

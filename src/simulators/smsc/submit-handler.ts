@@ -1,5 +1,5 @@
 import type { Deliverer } from './deliveries.js';
-import { mergeFaults, ShareGate } from './faults.js';
+import { mergeFaults, personalityOf, ShareGate } from './faults.js';
 import { formatMessageId, formatReceiptId, receiptFields, receiptSample, type ReceiptSubject } from './receipt.js';
 import type { SmscSession } from './session.js';
 import { SmppPDU } from './smpp-lib.js';
@@ -70,6 +70,11 @@ export class SubmitHandler {
     if (patch.disconnectAfterSubmits !== undefined) this.untilDisconnect = this.current.disconnectAfterSubmits;
   }
 
+  /** The next accepted submit gets `first` as its id, as after a restart of the centre's counter. */
+  restartIds(first: number): void {
+    this.nextValue = first;
+  }
+
   /** The message behind an id returned in submit_sm_resp, if still remembered. */
   subjectFor(messageId: string): ReceiptSubject | undefined {
     return this.remembered.get(messageId);
@@ -115,17 +120,24 @@ export class SubmitHandler {
       session.destroy();
       return;
     }
-    if (this.gates.drop.hit(faults.dropResponseShare)) {
-      message.outcome = 'dropped';
-      this.counters.dropped += 1;
-      return;
+    switch (personalityOf(faults.personalities, raw.destination)) {
+      case 'healthy':
+        return this.accept(session, sequence, message, faults);
+      case 'receipt_first':
+        return this.accept(session, sequence, message, { ...faults, receiptBeforeResponse: true });
+      case 'silent':
+        return this.drop(message);
+      case 'throttled':
+        return this.throttle(session, sequence, message, faults);
+      case 'generic_nack':
+        message.outcome = 'nacked';
+        message.commandStatus = Status.INVCMDLEN;
+        this.counters.errors += 1;
+        session.send(new SmppPDU('generic_nack', { sequence_number: sequence, command_status: Status.INVCMDLEN }));
+        return;
     }
-    if (this.gates.throttle.hit(faults.throttleShare)) {
-      message.outcome = 'throttled';
-      message.commandStatus = Status.THROTTLED;
-      this.counters.throttled += 1;
-      return this.respond(session, sequence, Status.THROTTLED, null, faults.responseDelayMs);
-    }
+    if (this.gates.drop.hit(faults.dropResponseShare)) return this.drop(message);
+    if (this.gates.throttle.hit(faults.throttleShare)) return this.throttle(session, sequence, message, faults);
     if (this.gates.error.hit(faults.errorShare)) {
       message.outcome = 'error';
       message.commandStatus = faults.errorStatus;
@@ -133,6 +145,18 @@ export class SubmitHandler {
       return this.respond(session, sequence, faults.errorStatus, null, faults.responseDelayMs);
     }
     this.accept(session, sequence, message, faults);
+  }
+
+  private drop(message: SubmittedMessage): void {
+    message.outcome = 'dropped';
+    this.counters.dropped += 1;
+  }
+
+  private throttle(session: SmscSession, sequence: number, message: SubmittedMessage, faults: Faults): void {
+    message.outcome = 'throttled';
+    message.commandStatus = Status.THROTTLED;
+    this.counters.throttled += 1;
+    this.respond(session, sequence, Status.THROTTLED, null, faults.responseDelayMs);
   }
 
   private accept(session: SmscSession, sequence: number, message: SubmittedMessage, faults: Faults): void {

@@ -70,7 +70,22 @@ export interface Faults {
   responseDelayMs: number;
   /** Leave enquire_link unanswered. */
   ignoreEnquireLink: boolean;
+  /**
+   * Behaviour per destination, ahead of the shares: the key is a number or a
+   * prefix of it (digits, no plus), the longest match wins. So one send can
+   * meet a centre that is healthy for some numbers and faulty for others.
+   */
+  personalities: Readonly<Record<string, Personality>>;
 }
+
+/**
+ * How the centre treats a destination: `silent` never answers the submit,
+ * `generic_nack` answers it with a generic_nack (ESME_RINVCMDLEN) for its
+ * sequence, `throttled` always answers 0x58, `receipt_first` accepts it but
+ * sends the receipt before the submit_sm_resp, `healthy` accepts it whatever
+ * the shares say.
+ */
+export type Personality = 'healthy' | 'silent' | 'generic_nack' | 'throttled' | 'receipt_first';
 
 /** A parsed User Data Header (3GPP TS 23.040 §9.2.3.24). */
 export interface Udh {
@@ -82,7 +97,7 @@ export interface Udh {
 }
 
 /** What happened to a submit. */
-export type SubmitOutcome = 'accepted' | 'throttled' | 'error' | 'dropped' | 'disconnected';
+export type SubmitOutcome = 'accepted' | 'throttled' | 'error' | 'nacked' | 'dropped' | 'disconnected';
 
 /** One submit_sm as received on the wire. */
 export interface SubmittedMessage {
@@ -164,6 +179,8 @@ export interface SmscSimulator {
   readonly faults: Readonly<Faults>;
   /** Change behaviour at run time; resets the share counters of the shares it sets. */
   setFaults(faults: Partial<Faults>): void;
+  /** The next accepted submit gets this id (default 1), as a centre whose counter restarted. */
+  restartMessageIds(first?: number): void;
   /**
    * Send a mobile-originated message to one bound receiver or transceiver
    * (round robin over them). Resolves with the deliver_sm_resp command_status;
