@@ -11,6 +11,7 @@ import { loggerOptions } from '../platform/logger.js';
 import { registerAuth } from './auth.js';
 import type { HttpDeps } from './deps.js';
 import { errorHandler, notFoundHandler } from './errors.js';
+import { hostileInputGuard, parseQuery } from './hostile-input.js';
 import { registerMetrics } from './metrics.js';
 import { registerPages } from './pages.js';
 import { accountRoutes } from './routes/v1/account.js';
@@ -48,6 +49,7 @@ export interface AppOptions extends Omit<HttpDeps, 'sendQueue'> {
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const inputGuard = hostileInputGuard();
   const app = Fastify({
     logger: loggerOptions(options.logLevel ?? 'info'),
     bodyLimit: options.bodyLimit ?? 1_048_576,
@@ -59,11 +61,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    routerOptions: { querystringParser: parseQuery },
+    frameworkErrors: inputGuard.frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  inputGuard.register(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
