@@ -71,7 +71,9 @@ export function parseQuery(query: string): Record<string, string | string[]> {
       continue;
     }
     const seen = result[key];
-    result[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+    if (seen === undefined) result[key] = value;
+    else if (Array.isArray(seen)) seen.push(value);
+    else result[key] = [seen, value];
   }
   return result;
 }
