@@ -67,6 +67,28 @@ describe('bulk line cap', () => {
     expect(await ledger.getBalances(t.db, owner.accountId)).toEqual(before);
   }, 120_000);
 
+  it('cuts off a client that goes on sending after the answer, instead of leaving it hanging', async () => {
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/messages/bulk', headers });
+    const statuses: number[] = [];
+    req.on('response', (res) => {
+      statuses.push(res.statusCode ?? 0);
+      res.resume();
+    });
+    req.on('error', () => undefined);
+    const closed = new Promise<void>((resolve) => req.once('close', () => resolve()));
+    let cut = false;
+    void closed.then(() => (cut = true));
+    req.write('{"text":"Hello"}\n');
+    let sent = 0;
+    // Writes on regardless of the answer, as a client that does not read it would.
+    while (!cut && sent < TOTAL) {
+      sent += CHUNK.length;
+      if (!req.write(CHUNK)) await Promise.race([once(req, 'drain').catch(() => undefined), closed]);
+    }
+    expect(sent).toBeLessThan(TOTAL / 4);
+    expect(statuses.every((s) => s === 400)).toBe(true);
+  });
+
   it('still answers on the same server afterwards, and takes a body of ordinary lines', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/v1/messages/bulk', headers, payload: '{"text":"Hello"}\n"+32475330002"\n{"to":"+32475330003"}' });
     expect(res.statusCode, res.body).toBe(202);

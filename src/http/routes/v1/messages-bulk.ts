@@ -47,7 +47,7 @@ function toItem(value: unknown): messages.SendRequest['to'][number] | null {
 async function readBulk(stream: Readable): Promise<{ header: Record<string, unknown>; to: messages.SendRequest['to'] }> {
   let header: Record<string, unknown> | null = null;
   const to: messages.SendRequest['to'] = [];
-  // Not destroyed on an early exit: the route discards the rest, so the 400 still reaches the client.
+  // Not destroyed on an early exit, which would cut the connection before the 400 is written.
   for await (const { n, text } of readLines(stream.iterator({ destroyOnReturn: false }), MAX_LINE_BYTES)) {
     const line = text.trim();
     if (!line) continue;
@@ -95,10 +95,10 @@ export const bulkMessageRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => 
     if (!request.headers['content-type']?.startsWith('application/x-ndjson')) {
       throw invalid('content-type', 'Send the recipients as application/x-ndjson');
     }
-    const body = request.body as Readable;
-    const { header, to } = await readBulk(body).catch((error: unknown) => {
-      // What the client still sends is read and dropped, never kept.
-      body.resume();
+    const { header, to } = await readBulk(request.body as Readable).catch((error: unknown) => {
+      // As Fastify does for a body over its limit: the client may still be
+      // sending, so the connection ends with the answer instead of reading on.
+      if (!request.raw.complete) reply.header('connection', 'close');
       throw error;
     });
     const key = request.headers['idempotency-key'];
