@@ -13,6 +13,7 @@ import { loggerOptions } from '../platform/logger.js';
 import { registerAuth } from './auth.js';
 import type { HttpDeps } from './deps.js';
 import { errorHandler } from './errors.js';
+import { hostileInputGuard, parseQuery } from './hostile-input.js';
 import { registerMetrics } from './metrics.js';
 import { registerPages } from './pages.js';
 import { registerResponsePolicy } from './response-policy.js';
@@ -54,6 +55,7 @@ export interface AppOptions extends Omit<HttpDeps, 'sendQueue'> {
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const inputGuard = hostileInputGuard();
   const app = Fastify({
     logger: loggerOptions(options.logLevel ?? 'info', options.logStream),
     bodyLimit: options.bodyLimit ?? 1_048_576,
@@ -65,10 +67,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    routerOptions: { querystringParser: parseQuery },
+    frameworkErrors: inputGuard.frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
+  inputGuard.register(app);
   registerResponsePolicy(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -98,6 +98,15 @@ describe('readCsv', () => {
     ]);
   });
 
+  it('reports a row with a NUL, which PostgreSQL cannot store, and only that row', async () => {
+    const file = Buffer.from('name,notes\nJan,a\u0000b\nPiet,fine\n');
+    expect(await read(chunks(file))).toEqual([
+      { line: 1, cells: ['name', 'notes'] },
+      { line: 2, error: 'holds a NUL character, which is not text' },
+      { line: 3, cells: ['Piet', 'fine'] },
+    ]);
+  });
+
   it('reports a row with broken quoting and reads the rows after it', async () => {
     const file = 'name,notes\n"Jan "de Man" Jansen",x\nAnna,"said ""hi"""\nKees,"closed"too\nPiet,y\n';
     const records = await read(chunks(file));

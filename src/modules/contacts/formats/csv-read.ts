@@ -155,6 +155,10 @@ function checkRecord(
   maxFieldChars: number,
 ): CsvRecord | null {
   if (cells.every((c) => c.trim() === '')) return null;
+  // PostgreSQL refuses NUL in text: the row would stop the whole import.
+  if (cells.some((c) => c.includes('\0'))) {
+    return { line, error: 'holds a NUL character, which is not text' };
+  }
   if (cells.some((c) => c.includes('\uFFFD'))) {
     return { line, error: `is not valid ${options.encoding} text; choose another encoding` };
   }

@@ -161,6 +161,16 @@ describe('readVcards', () => {
     ]);
   });
 
+  it('reports a card with a NUL or with bytes that are not UTF-8, and reads on', async () => {
+    const nul = crlf('BEGIN:VCARD', 'VERSION:3.0', 'FN:Nul', 'NOTE:a\u0000b', 'END:VCARD');
+    const notUtf8 = crlf('BEGIN:VCARD', 'VERSION:3.0', 'FN:Bytes \uFFFD', 'END:VCARD');
+    expect(await read(nul + notUtf8 + v4)).toEqual([
+      { line: 1, error: 'holds a NUL character, which is not text' },
+      { line: 6, error: 'is not valid UTF-8 text' },
+      { line: 10, contact: expect.objectContaining({ name: 'Anna Müller' }) },
+    ]);
+  });
+
   it('reports vCard 2.1 as unsupported', async () => {
     const outlook = crlf('BEGIN:VCARD', 'VERSION:2.1', 'N;LANGUAGE=nl-nl:Jansen;Piet', 'FN:Piet Jansen',
       'TEL;WORK;VOICE:020-1234567', 'END:VCARD');

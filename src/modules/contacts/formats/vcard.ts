@@ -84,6 +84,9 @@ function cardToRecord(line: number, lines: string[]): VcardRecord {
   if (lines.some((l) => /^VERSION:\s*2\.1\s*$/i.test(l))) {
     return { line, error: 'vCard 2.1 is not supported; export as 3.0 or 4.0' };
   }
+  // PostgreSQL refuses NUL in text; U+FFFD is what the decoder made of bytes that are not UTF-8.
+  if (lines.some((l) => l.includes('\0'))) return { line, error: 'holds a NUL character, which is not text' };
+  if (lines.some((l) => l.includes('\uFFFD'))) return { line, error: 'is not valid UTF-8 text' };
   let card: Component;
   try {
     card = new ICAL.Component(ICAL.parse(lines.join('\r\n')));
