@@ -1,3 +1,4 @@
+import { TZDate, tzOffset } from '@date-fns/tz';
 import { createContext, useContext } from 'react';
 
 /** How dates and numbers are shown: the user's language and time zone. */
@@ -36,15 +37,38 @@ export function useFormat() {
   return formatters(useContext(FormatContext));
 }
 
-/** The wall-clock value of a datetime-local input, read in `timeZone`, as an instant. */
+/**
+ * The wall-clock value of a datetime-local input (`YYYY-MM-DDTHH:mm`), read in
+ * `timeZone`, as an instant. The zone's offsets come from `@date-fns/tz`; only the
+ * choice between them is made here, as Temporal's 'compatible' disambiguation does:
+ * - a time that exists twice (clocks going back) is the earlier instant, the first
+ *   time the clock shows it;
+ * - a time that does not exist (clocks going forward) is read with the offset in
+ *   force before the change, so it lands as far after the gap as it was into it
+ *   (02:30 on a day Brussels goes from 02:00 to 03:00 is 03:30 summer time).
+ * The TZDate constructor alone is not enough: which of two instants it picks for a
+ * repeated time depends on the browser's own zone.
+ */
 export function zonedToIso(local: string, timeZone: string): string {
-  const asUtc = new Date(`${local}:00Z`);
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-    .formatToParts(asUtc)
-    .reduce<Record<string, string>>((acc, p) => ({ ...acc, [p.type]: p.value }), {});
-  const shown = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-  return new Date(asUtc.getTime() - (shown - asUtc.getTime())).toISOString();
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local);
+  if (!match) throw new RangeError(`Not a local date and time: ${local}`);
+  const [y, mo, d, h, mi, s] = match.slice(1).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number];
+  // The wall clock as if it were UTC: a key to compare offsets against, not an instant.
+  const wall = Date.UTC(y, mo - 1, d, h, mi, s);
+  // A day either side reaches past any change that could touch this wall time.
+  const before = tzOffset(timeZone, new Date(wall - DAY_MS));
+  const after = tzOffset(timeZone, new Date(wall + DAY_MS));
+  const at = (offset: number) => wall - offset * MINUTE_MS;
+  const shows = (instant: number) => {
+    const z = new TZDate(instant, timeZone);
+    return z.getFullYear() === y && z.getMonth() === mo - 1 && z.getDate() === d && z.getHours() === h && z.getMinutes() === mi;
+  };
+  const candidates = [before, after].map(at).filter(shows).sort((a, b) => a - b);
+  return new Date(candidates[0] ?? at(before)).toISOString();
 }
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
 
 /**
  * The locale to format with: the user's language, with the region the browser
@@ -62,19 +86,12 @@ export function localeFor(language: string, preferred: readonly string[] = typeo
   return language;
 }
 
-/** The calendar date (YYYY-MM-DD) and month of an instant in `timeZone`. */
-function calendar(at: Date, timeZone: string): { year: number; month: number; day: number } {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(at);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return { year: get('year'), month: get('month'), day: get('day') };
-}
-
 const ymd = (d: Date) => d.toISOString().slice(0, 10);
 
 /** The start of the month `back` months before the one `now` is in, as `timeZone`'s calendar has it. */
 export function monthStart(now: Date, back: number, timeZone: string): string {
-  const { year, month } = calendar(now, timeZone);
-  return zonedToIso(`${ymd(new Date(Date.UTC(year, month - 1 - back, 1)))}T00:00`, timeZone);
+  const here = new TZDate(now.getTime(), timeZone);
+  return zonedToIso(`${ymd(new Date(Date.UTC(here.getFullYear(), here.getMonth() - back, 1)))}T00:00`, timeZone);
 }
 
 /** The calendar day after `date` (YYYY-MM-DD): a day is not always 24 hours. */
