@@ -1,6 +1,6 @@
 import { useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, get, post, setActingAccount, setCsrfToken } from './api';
+import { ApiError, get, getOwn, post, setActingAccount, setCsrfToken } from './api';
 import { describeError } from './components/ui';
 import { FormatContext, localeFor, useFormat } from './format';
 import { setLanguage } from './i18n';
@@ -28,12 +28,16 @@ export function App() {
 
   const load = useCallback(async (session?: Session) => {
     try {
-      const s = session ?? (await get<Session>('/v1/auth/session'));
+      // Who the user is and which subaccounts are theirs are always read as their own
+      // account: asked from within a subaccount, Herald answers as that subaccount.
+      const s = session ?? (await getOwn<Session>('/v1/auth/session'));
       setCsrfToken(s.csrf_token);
       setLanguage(s.user.locale);
-      const subaccounts = s.scopes.includes('account:read') ? (await get<{ data: Account[] }>('/v1/subaccounts')).data : [];
+      const subaccounts = s.scopes.includes('account:read') ? (await getOwn<{ data: Account[] }>('/v1/subaccounts')).data : [];
+      // The subaccount this tab was acting in is kept only if it is still one of the user's.
       const wanted = sessionStorage.getItem(ACTING_KEY);
       const acting = subaccounts.find((a) => a.id === wanted) ?? s.account;
+      if (wanted && acting.id !== wanted) sessionStorage.removeItem(ACTING_KEY);
       setActingAccount(acting.id === s.account.id ? null : acting.id);
       setBoot({ kind: 'signed-in', session: s, acting, subaccounts });
     } catch (error) {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, get, post, setActingAccount, setCsrfToken } from './api';
+import { ApiError, get, getOwn, post, setActingAccount, setCsrfToken } from './api';
 import { fakeApi } from './test-kit';
 
 afterEach(() => {
@@ -19,6 +19,13 @@ describe('the API client', () => {
     expect(calls[0]!.headers['herald-account']).toBe('acct_child');
     expect(calls[1]!.headers['x-csrf-token']).toBe('csrf-1');
     expect(calls[1]!.headers['content-type']).toBe('application/json');
+  });
+
+  it('reads as the user\'s own account when asked, while acting in a subaccount', async () => {
+    const calls = fakeApi({ 'GET /v1/auth/session': {} });
+    setActingAccount('acct_child');
+    await getOwn('/v1/auth/session');
+    expect(calls[0]!.headers['herald-account']).toBeUndefined();
   });
 
   it('turns the error body into an ApiError with code and field', async () => {

@@ -38,12 +38,17 @@ export interface RequestOptions {
   /** A raw body (a file) instead of JSON. */
   raw?: { body: BodyInit; contentType: string };
   signal?: AbortSignal;
+  /**
+   * As the user's own account, whatever subaccount is acted in: for reading who the
+   * user is and which subaccounts they have, which a subaccount would answer as itself.
+   */
+  ownAccount?: boolean;
 }
 
 export async function api<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (method !== 'GET' && method !== 'HEAD' && state.csrf) headers['x-csrf-token'] = state.csrf;
-  if (state.account) headers['herald-account'] = state.account;
+  if (state.account && !options.ownAccount) headers['herald-account'] = state.account;
   let payload: BodyInit | undefined;
   if (options.raw) {
     payload = options.raw.body;
@@ -77,6 +82,8 @@ export async function api<T>(method: string, path: string, body?: unknown, optio
 }
 
 export const get = <T>(path: string, signal?: AbortSignal) => api<T>('GET', path, undefined, signal ? { signal } : {});
+/** A read as the user's own account, never a subaccount's (see `ownAccount`). */
+export const getOwn = <T>(path: string) => api<T>('GET', path, undefined, { ownAccount: true });
 export const post = <T>(path: string, body?: unknown, options?: RequestOptions) => api<T>('POST', path, body, options);
 export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
 export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body);
