@@ -1,5 +1,4 @@
 import { invalid } from '../../platform/errors.js';
-import { isGsm7 } from '../sms-text/index.js';
 import { parseNumber } from '../numbers/index.js';
 
 export interface Sender {
@@ -11,7 +10,18 @@ export interface Sender {
   repliable: boolean;
 }
 
-/** Checks the form of a sender; `resolveSender` decides which ones an account may use. */
+export const MAX_SENDER_NAME = 11;
+/**
+ * What a name may hold: the characters every SMS centre and handset shows the
+ * same. GSM-7 punctuation (`!`, `&`, `-`…) is dropped or replaced by some
+ * networks, and `source_addr` goes over SMPP as plain ASCII, so only these.
+ */
+const NAME_CHARACTERS = /^[A-Za-z0-9 ]+$/;
+
+/**
+ * Checks the form of a sender; `resolveSender` decides which ones an account may use.
+ * A name that does not fit is refused, never shortened: the recipient would see another name.
+ */
 export function parseSender(value: string, field = 'sender'): Sender {
   const text = value.trim();
   if (/^\+?[\d\s]+$/.test(text)) {
@@ -19,7 +29,11 @@ export function parseSender(value: string, field = 'sender'): Sender {
     if (!parsed.ok) throw invalid(field, `Sender number ${parsed.reason}`);
     return { address: parsed.number.e164, ton: 1, npi: 1, repliable: true };
   }
-  if (text.length < 1 || text.length > 11) throw invalid(field, 'An alphanumeric sender has 1 to 11 characters');
-  if (!isGsm7(text) || /[\r\n\x1b\f{}[\]~|\\^€]/.test(text)) throw invalid(field, 'An alphanumeric sender uses letters, digits, spaces and basic punctuation only');
+  if (text.length < 1 || text.length > MAX_SENDER_NAME) {
+    throw invalid(field, `A sender name has 1 to ${MAX_SENDER_NAME} characters; ${JSON.stringify(text)} has ${text.length}`, 'sender_too_long');
+  }
+  if (!NAME_CHARACTERS.test(text)) {
+    throw invalid(field, 'A sender name uses letters, digits and spaces only (A–Z, a–z, 0–9)', 'sender_invalid_characters');
+  }
   return { address: text, ton: 5, npi: 0, repliable: false };
 }

@@ -23,7 +23,7 @@ export const SendBody = Type.Object(
   {
     to: Type.Array(Recipient, { minItems: 1, maxItems: MAX_RECIPIENTS, description: 'Numbers, contacts and lists; a list counts as one item, however many it holds' }),
     text: Text,
-    sender: Type.Optional(Type.String({ minLength: 1, maxLength: 16, description: 'An alphanumeric name (≤ 11) or a number' })),
+    sender: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'A registered name (1–11 letters, digits or spaces; refused, never shortened) or a number' })),
     send_at: Type.Optional(Type.String({ format: 'date-time', description: 'Schedule for later (up to a year); cancellable until sent' })),
     validity_minutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 4320, description: 'How long the network keeps trying (default 48 h)' })),
     client_reference: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),

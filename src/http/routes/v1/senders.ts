@@ -28,7 +28,7 @@ const NumberSchema = Type.Object({
   account_id: Nullable(Type.String()),
   created_at: Type.String({ format: 'date-time' }),
 });
-const SenderValue = Type.String({ minLength: 1, maxLength: 16, description: '`pool`, a number or a name' });
+const SenderValue = Type.String({ minLength: 1, maxLength: 64, description: '`pool`, a number or a name' });
 const NumberParams = Type.Object({ number: Type.String({ minLength: 1, maxLength: 40 }) }, { additionalProperties: false });
 
 const idView = (s: senders.SenderId): Static<typeof SenderIdSchema> => ({ id: s.id, kind: s.kind, value: s.value, verified: s.verified, created_at: s.createdAt.toISOString() });
@@ -54,8 +54,9 @@ export const senderRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async
   app.post('/v1/senders/names', {
     config: { auth: { scope: 'account:write' } },
     schema: {
-      tags: ['senders'], summary: 'Register an alphanumeric sender name (1–11 characters; replies to it are impossible)',
-      body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 20 }) }, { additionalProperties: false }),
+      tags: ['senders'], summary: 'Register an alphanumeric sender name (1–11 letters, digits or spaces; replies to it are impossible)',
+      // Longer than a name may be, so a name one character too long gets its reason (`sender_too_long`), not a schema error.
+      body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
       response: { 201: SenderIdSchema, ...errorResponses },
     },
   }, async (request, reply) => reply.status(201).send(idView(await senders.registerAlphanumeric(deps.db, principalOf(request).accountId, request.body.name))));
