@@ -17,9 +17,13 @@ export const REJECTIONS = new Set([
 /** Why a password is refused (src/modules/accounts/passwords.ts, with the code weak_password). */
 export const PASSWORD_PROBLEMS = ['too_short', 'too_long', 'control_characters', 'blank', 'common', 'repetitive'] as const;
 
-/** The translation key of a refused recipient's code, or null when the UI does not know it. */
+/** Why a sender name is refused (src/modules/senders/parse-sender.ts), on registration or as a message's `sender`. */
+export const SENDER_PROBLEMS = new Set(['sender_too_long', 'sender_invalid_characters']);
+
+/** The translation key of a refused recipient's (or sender's) code, or null when the UI does not know it. */
 export function refusalKey(code: string | null | undefined): string | null {
   if (!code) return null;
+  if (SENDER_PROBLEMS.has(code)) return `senderProblems.${code}`;
   if (NUMBER_PROBLEMS.has(code)) return `numberProblems.${code}`;
   if (REJECTIONS.has(code)) return `rejections.${code}`;
   return null;

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { del, get, post, put } from '../../api';
-import { ErrorNote, Field, Status, useLoad } from '../../components/ui';
+import { ApiError, del, get, post, put } from '../../api';
+import { describeError, ErrorNote, Field, Status, useLoad } from '../../components/ui';
 import { senderLabel } from '../../senders';
 import { useSession } from '../../session';
 import type { SenderChoice, Senders as SendersData } from '../../types';
@@ -24,10 +24,12 @@ export function Senders() {
   const label = (c: SenderChoice) => senderLabel(t, c);
   const choices = senders.data?.data ?? [];
   const d = senders.data?.default;
+  // A refused name's reason goes under the name field, where it was typed.
+  const nameError = error instanceof ApiError && error.field === 'name' ? describeError(error, t) : null;
   return (
     <section aria-labelledby="senders-title">
       <h2 id="senders-title">{t('settings.senders')}</h2>
-      <ErrorNote error={senders.error ?? error} fields={{ number: t('profile.mobile'), name: t('senders.nameLabel'), sender: t('senders.defaults'), code: t('senders.code') }} />
+      <ErrorNote error={senders.error ?? (nameError ? null : error)} fields={{ number: t('profile.mobile'), name: t('senders.nameLabel'), sender: t('senders.defaults'), code: t('senders.code') }} />
       {done && <Status>{done}</Status>}
       <div className="table-wrap">
       <table className="table">
@@ -70,7 +72,8 @@ export function Senders() {
             void act(t('senders.nameAdded'), () => post('/v1/senders/names', { name: new FormData(form).get('name') }).then(() => form.reset()));
           }}>
             <h3>{t('senders.name')}</h3>
-            <Field label={t('senders.nameLabel')} hint={t('senders.nameHint')} name="name" maxLength={11} required />
+            {/* No maxLength: the browser would cut a 12th character silently; the API refuses it with its reason. */}
+            <Field label={t('senders.nameLabel')} hint={t('senders.nameHint')} error={nameError} name="name" required />
             <button>{t('senders.addName')}</button>
           </form>
         )}

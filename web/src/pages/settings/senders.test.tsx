@@ -1,0 +1,49 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import i18n from '../../i18n';
+import { SessionContext } from '../../session';
+import { fakeApi, sessionFor } from '../../test-kit';
+import { Senders } from './senders';
+
+afterEach(async () => {
+  vi.unstubAllGlobals();
+  await i18n.changeLanguage('en');
+});
+
+const refusedName = (reason: string, message: string) => () =>
+  new Response(JSON.stringify({ error: { code: 'invalid_request', field: 'name', reason, message, requestId: 'r' } }), { status: 400 });
+
+const EMPTY = { data: [], default: { account: null, user: null, installation: 'Herald' } };
+
+describe('the sender names form', () => {
+  it('sends a 12-character name as typed and shows the API\'s refusal beside the field, not "Name registered."', async () => {
+    const calls = fakeApi({ 'GET /v1/senders': EMPTY, 'POST /v1/senders/names': refusedName('sender_too_long', 'A sender name has 1 to 11 characters; "AcmeBrussels" has 12') });
+    render(<SessionContext.Provider value={sessionFor()}><Senders /></SessionContext.Provider>);
+    const name = screen.getByLabelText(/^Name \(/) as HTMLInputElement;
+    // The browser cuts what is typed or pasted to maxLength without a word.
+    expect(name.maxLength).toBe(-1);
+    fireEvent.change(name, { target: { value: 'AcmeBrussels' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Register name' }));
+    await waitFor(() => expect(name.getAttribute('aria-invalid')).toBe('true'));
+    expect(calls.at(-1)!.body).toEqual({ name: 'AcmeBrussels' });
+    const note = document.getElementById(name.getAttribute('aria-describedby')!)!;
+    expect(note.textContent).toMatch(/at most 11 characters/);
+    expect(screen.queryByText('Name registered.')).toBeNull();
+  });
+
+  it.each([
+    ['en', /letters A–Z, digits and spaces/],
+    ['nl', /letters A–Z, cijfers en spaties/],
+    ['de', /Buchstaben A–Z, Ziffern und Leerzeichen/],
+    ['fr', /lettres A–Z, des chiffres et des espaces/],
+  ])('says in %s why "Acme Sales!" is refused', async (lang, words) => {
+    await i18n.changeLanguage(lang);
+    fakeApi({ 'GET /v1/senders': EMPTY, 'POST /v1/senders/names': refusedName('sender_invalid_characters', 'A sender name uses letters, digits and spaces only') });
+    const { container } = render(<SessionContext.Provider value={sessionFor()}><Senders /></SessionContext.Provider>);
+    const name = container.querySelector('input[name="name"]') as HTMLInputElement;
+    fireEvent.change(name, { target: { value: 'Acme Sales!' } });
+    fireEvent.submit(name.form!);
+    await waitFor(() => expect(name.getAttribute('aria-invalid')).toBe('true'));
+    expect(document.getElementById(name.getAttribute('aria-describedby')!)!.textContent).toMatch(words);
+  });
+});
