@@ -82,7 +82,7 @@ export async function prepareSend(
   const now = options.now ?? new Date();
   const settings = await getSendingSettings(db, caller.accountId);
   const textProblem = validateText(req.text, { maxParts: settings.maxParts });
-  if (textProblem) throw invalid('text', textProblem.reason);
+  if (textProblem) throw invalid('text', textProblem.reason, textProblem.code);
   const sender = await resolveSender(db, caller, req.sender, options.defaultSender);
   if (req.callbackUrl !== undefined) {
     const check = checkUrlSyntax(req.callbackUrl, options.outboundPolicy);
