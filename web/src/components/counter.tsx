@@ -7,8 +7,14 @@ import { Announcer, useAnnouncement } from './ui';
 /** The price of the message for all its recipients; an estimate when some (contacts, lists) were not priced one by one. */
 export interface Cost { total: number; estimate: boolean }
 
-/** Characters, parts, encoding and cost of the message as typed; the characters that force Unicode marked. */
-export function MessageCounter({ text, preview, cost }: { text: string; preview: Preview | null; cost: Cost | null }) {
+/** The id of the counter's note on what is wrong with the text: the Send button points at it when it is off because of it. */
+export const TEXT_PROBLEM_ID = 'text-problem';
+
+/**
+ * Characters, parts, encoding and cost of the message as typed; the characters that force Unicode marked.
+ * `touched`: the user has typed in the message; until then an empty message is not yet a mistake.
+ */
+export function MessageCounter({ text, preview, cost, touched = true }: { text: string; preview: Preview | null; cost: Cost | null; touched?: boolean }) {
   const { t } = useTranslation();
   const f = useFormat();
   const unicode = !!preview && preview.encoding.toLowerCase() !== 'gsm7' && preview.non_gsm_characters.length > 0;
@@ -23,6 +29,7 @@ export function MessageCounter({ text, preview, cost }: { text: string; preview:
     last.current = shape;
   }, [shape]);
   if (!preview) return <p className="counter">{t('sms.counterEmpty')}</p>;
+  const problem = preview.problem && (touched || preview.problem.code !== 'empty') ? preview.problem : null;
   return (
     <div className="counter">
       <p>
@@ -48,7 +55,11 @@ export function MessageCounter({ text, preview, cost }: { text: string; preview:
           </p>
         </div>
       )}
-      {preview.problem && <p className="error-note" role="alert">{t(`textProblems.${preview.problem.code}`, { defaultValue: preview.problem.reason })}</p>}
+      {problem && (
+        <p className="error-note" role="alert" id={TEXT_PROBLEM_ID}>
+          {t(`textProblems.${problem.code}`, { defaultValue: problem.reason, parts: f.number(preview.parts), max: f.number(preview.max_parts) })}
+        </p>
+      )}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { useContext, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, get, post } from '../api';
-import { MessageCounter, type Cost } from '../components/counter';
+import { MessageCounter, TEXT_PROBLEM_ID, type Cost } from '../components/counter';
 import { RecipientList, RecipientSearch, recipientKey, toItem, type Recipient } from '../components/recipients';
 import { SendOutcome } from '../components/send-outcome';
 import { Announcer, ErrorNote, PageHeader, useAnnouncement, useLoad } from '../components/ui';
@@ -37,6 +37,7 @@ export function Sms() {
   const [refusal, setRefusal] = useState<string | null>(null);
   const [said, announce] = useAnnouncement();
   const [text, setText] = useState('');
+  const [touched, setTouched] = useState(false);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [sender, setSender] = useState<string>('');
   const [later, setLater] = useState(false);
@@ -105,6 +106,8 @@ export function Sms() {
   }, [senders.data, sender]);
 
   const choices = senders.data?.data ?? [];
+  // The preview answers for the text a moment after it changes; the API refuses what slips through meanwhile.
+  const textBlocked = !!preview?.problem && preview.problem.code !== 'empty';
   const chosen = choices.find((c) => c.value === sender) ?? (sender === 'pool' ? choices.find((c) => c.kind === 'pool') : undefined);
   const count = recipients.reduce((n, r) => n + (r.kind === 'list' ? r.members : 1), 0);
   const cost = useMemo<Cost | null>(() => {
@@ -192,10 +195,10 @@ export function Sms() {
 
         <div className="field">
           <label htmlFor="text">{t('sms.message')}</label>
-          <textarea id="text" rows={5} value={text} onChange={(e) => setText(e.target.value)} aria-describedby="counter" />
+          <textarea id="text" rows={5} value={text} onChange={(e) => { setText(e.target.value); setTouched(true); }} aria-describedby="counter" />
         </div>
         <div id="counter">
-          <MessageCounter text={text} preview={preview} cost={cost} />
+          <MessageCounter text={text} preview={preview} cost={cost} touched={touched} />
         </div>
 
         <div className="field">
@@ -228,7 +231,8 @@ export function Sms() {
           </div>
         )}
         <ErrorNote error={error} fields={fields} />
-        <button className="primary" disabled={busy || recipients.length === 0 || !text.trim()}>
+        {/* Off while the text cannot be sent (too many parts for the account…): the counter's note says why. */}
+        <button className="primary" disabled={busy || recipients.length === 0 || !text.trim() || textBlocked} aria-describedby={textBlocked ? TEXT_PROBLEM_ID : undefined}>
           {busy ? t('sms.sending') : t('sms.send')}
         </button>
         {cost && (
