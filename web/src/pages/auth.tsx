@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { post } from '../api';
+import { ApiError, get, post } from '../api';
 import { ErrorNote, Field, PageHeader, Status } from '../components/ui';
 import { Link, useLocation } from '../router';
 import type { Session } from '../types';
@@ -79,9 +79,14 @@ export function ResetPassword({ onSession }: { onSession: OnSession }) {
   const { t } = useTranslation();
   const token = useLocation().hash.get('token') ?? '';
   const [email, setEmail] = useState<string | null>(null);
+  // A used or expired link is said at once, not after a password was chosen for nothing.
+  const [dead, setDead] = useState(!token);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    if (token) post<{ email: string }>('/v1/auth/token-info', { token }).then((i) => setEmail(i.email), setError);
+    if (token) post<{ email: string }>('/v1/auth/token-info', { token }).then((i) => setEmail(i.email), (err: unknown) => {
+      if (err instanceof ApiError && err.code === 'invalid_token') setDead(true);
+      else setError(err);
+    });
   }, [token]);
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -89,9 +94,19 @@ export function ResetPassword({ onSession }: { onSession: OnSession }) {
     try {
       onSession(await post<Session>('/v1/auth/reset-password', { token, password: new FormData(e.currentTarget).get('password') }));
     } catch (err) {
-      setError(err);
+      if (err instanceof ApiError && err.code === 'invalid_token') setDead(true);
+      else setError(err);
     }
   };
+  if (dead) {
+    return (
+      <main className="narrow" id="main">
+        <PageHeader title={t('auth.choosePassword')} />
+        <p className="error-note" role="alert">{t('auth.linkUsed')}</p>
+        <p><Link to="/forgot-password">{t('auth.askNewLink')}</Link></p>
+      </main>
+    );
+  }
   return (
     <main className="narrow" id="main">
       <PageHeader title={t('auth.choosePassword')} />
@@ -99,7 +114,7 @@ export function ResetPassword({ onSession }: { onSession: OnSession }) {
       <form onSubmit={submit}>
         <Field label={t('auth.newPassword')} hint={t('auth.passwordRule')} name="password" type="password" autoComplete="new-password" minLength={8} required />
         <ErrorNote error={error} fields={{ password: t('auth.newPassword') }} />
-        <button className="primary" disabled={!token}>{t('auth.savePassword')}</button>
+        <button className="primary">{t('auth.savePassword')}</button>
       </form>
     </main>
   );
@@ -110,6 +125,11 @@ export function Setup({ onSession }: { onSession: OnSession }) {
   const { t } = useTranslation();
   const token = useLocation().hash.get('token') ?? '';
   const [error, setError] = useState<unknown>(null);
+  // Once an owner exists the form can only fail: say that setup is done instead.
+  const [done, setDone] = useState(false);
+  useEffect(() => {
+    get<{ needed: boolean }>('/v1/setup').then((s) => setDone(!s.needed), () => undefined);
+  }, []);
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -131,6 +151,15 @@ export function Setup({ onSession }: { onSession: OnSession }) {
       setError(err);
     }
   };
+  if (done) {
+    return (
+      <main className="narrow" id="main">
+        <PageHeader title={t('setup.title')} />
+        <p role="status">{t('setup.done')}</p>
+        <p><Link to="/">{t('setup.toSignIn')}</Link></p>
+      </main>
+    );
+  }
   return (
     <main className="narrow" id="main">
       <PageHeader title={t('setup.title')} />
