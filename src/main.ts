@@ -7,6 +7,7 @@ import { runSmscSimulatorCli } from './simulators/smsc/index.js';
 import { createLogger } from './platform/logger.js';
 import { ConfigSchema, serve, VERSION, type Config } from './serve.js';
 import { withDatabase } from './cli/with-database.js';
+import { NoDatabaseError } from './platform/db/connect.js';
 import { registerSmsCommands } from './cli/sms-commands.js';
 
 function config(): Config {
@@ -106,7 +107,7 @@ program
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof ConfigError) process.stderr.write(`herald: ${error.message}\n`);
+  if (error instanceof ConfigError || error instanceof NoDatabaseError) process.stderr.write(`herald: ${error.message}\n`);
   else if (isAppError(error)) process.stderr.write(`herald: ${error.field ? `${error.field}: ` : ''}${error.publicMessage}\n`);
   else process.stderr.write(`herald: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);

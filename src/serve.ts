@@ -31,8 +31,9 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-export async function openStorage(config: Config, logger: Logger, role: string): Promise<Storage> {
+export async function openStorage(config: Config, logger: Logger, role: string, options: { mustExist?: boolean } = {}): Promise<Storage> {
   return connectStorage({
+    ...options,
     databaseUrl: config.DATABASE_URL,
     dataDir: config.HERALD_DATA_DIR,
     poolSize: config.HERALD_DB_POOL_SIZE,

@@ -3,11 +3,14 @@ import type { Executor } from '../platform/db/index.js';
 import { createLogger } from '../platform/logger.js';
 import { ConfigSchema, openStorage, type Config } from '../serve.js';
 
-/** Runs a short command against the database and closes everything after. */
+/**
+ * Runs a short command against the database and closes everything after.
+ * Only `migrate` may create the database; any other command refuses when there is none.
+ */
 export async function withDatabase<T>(role: string, fn: (db: Executor, cfg: Config) => Promise<T>): Promise<T> {
   const cfg = loadConfig(ConfigSchema);
   const logger = createLogger(process.env.HERALD_LOG_LEVEL ?? 'warn');
-  const storage = await openStorage(cfg, logger, role);
+  const storage = await openStorage(cfg, logger, role, { mustExist: role !== 'migrate' });
   try {
     return await fn(storage.handle.db, cfg);
   } finally {
