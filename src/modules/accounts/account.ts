@@ -77,7 +77,7 @@ export async function createAccount(
 }
 
 /**
- * The user's own mobile, where their reminders go: in international format,
+ * The user's own mobile (kept for notices to come; nothing is sent to it yet): in international format,
  * as the help pages ask, since a person may travel with it.
  */
 function ownMobile(typed: string): string {
