@@ -1,7 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 
 export const SmsConfigSchema = Type.Object({
-  HERALD_SMS_DEFAULT_SENDER: Type.String({ default: 'Herald', minLength: 1, maxLength: 16, description: 'Sender of an SMS that names none' }),
+  // The form parseSender accepts: a number, or a name of 1 to 11 letters, digits and spaces.
+  HERALD_SMS_DEFAULT_SENDER: Type.String({
+    default: 'Herald', minLength: 1, maxLength: 20, pattern: '^(\\+?[0-9 ]+|[A-Za-z0-9 ]{1,11})$',
+    description: 'Sender of an SMS that names none: a number, or a name of 1 to 11 letters, digits and spaces',
+  }),
   HERALD_SMPP_URL: Type.Optional(
     Type.String({ pattern: '^smpp://', description: 'An SMS centre to send through: smpp://system_id:password@host:2775?binds=2&window=10' }),
   ),
