@@ -110,6 +110,8 @@ export class Deliverer {
     const pdu = new SmppPDU('deliver_sm', { ...delivery.fields });
     const sent = session.request(pdu, {
       onResponse: (status) => {
+        this.counters.deliveriesAnswered += 1;
+        if (status !== 0) this.counters.deliveriesRefused += 1;
         settle?.resolve(status);
         if (status !== 0) this.retryLater(delivery);
       },

@@ -136,6 +136,9 @@ export interface SmscCounters {
   dropped: number;
   receiptsSent: number;
   mosSent: number;
+  /** deliver_sm answered by the ESME, and of those answered with an error (each sent again later). */
+  deliveriesAnswered: number;
+  deliveriesRefused: number;
   binds: number;
   corruptPdus: number;
 }
