@@ -91,7 +91,7 @@ describe('submit and receipts', () => {
     expect(seen.map((r) => r.providerMessageId)).toEqual([id, id]);
     // The centre sends a copy again only after an error answer: both answered, one refused, means no third copy.
     await waitFor(() => sim.counters.deliveriesAnswered === 2, 'both copies answered');
-    expect(sim.counters).toMatchObject({ receiptsSent: 2, deliveriesRefused: 1 });
+    expect(sim.counters).toMatchObject({ receiptsSent: 2, deliveriesRefused: 1, deliveriesResent: 1 });
   });
 
   it('answers 0x64 to a deliver_sm when no handler is registered', async () => {

@@ -139,6 +139,8 @@ export interface SmscCounters {
   /** deliver_sm answered by the ESME, and of those answered with an error (each sent again later). */
   deliveriesAnswered: number;
   deliveriesRefused: number;
+  /** Copies scheduled to be sent again (after an error, a timeout or a closed link). */
+  deliveriesResent: number;
   binds: number;
   corruptPdus: number;
 }
