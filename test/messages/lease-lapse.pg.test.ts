@@ -35,7 +35,13 @@ describe('a lease that runs out while its round has lost the database', () => {
       expect(res.statusCode, res.body).toBe(202);
       const ids: string[] = json(res).accepted.map((a: { id: string }) => a.id);
 
-      const round = messages.dispatchDueParts(lost.db, world.pool, { leaseSeconds: 1, unknownRetryMs: 0 });
+      // The pool's connectors, with a log of our own to see what the round says about its answer.
+      const warnings: { obj: Record<string, unknown>; msg: string }[] = [];
+      const connectors: messages.ConnectorSet = {
+        route: (destination) => world.pool.route(destination),
+        log: { warn: (obj, msg) => void warnings.push({ obj: obj as Record<string, unknown>, msg }), debug: () => {} },
+      };
+      const round = messages.dispatchDueParts(lost.db, connectors, { leaseSeconds: 1, unknownRetryMs: 0 });
       await waitUntil(() => centreSubmits(world.simulator).get(number)?.dropped === 1, 20_000, 'the submit at the centre');
       proxy.stall();
       // Recovered by real time: the sweeper takes nothing until the lease the round can no longer renew has run out.
@@ -47,6 +53,9 @@ describe('a lease that runs out while its round has lost the database', () => {
 
       // The first round's answer (a timeout) cannot be written and its lease has lapsed: it is dropped, and the round ends.
       await round;
+      const dropped = warnings.filter((w) => w.msg === 'dispatch: answer dropped');
+      expect(dropped.map((w) => w.obj.outcome)).toEqual(['queued']);
+      expect(String(dropped[0]!.obj.why)).toMatch(/lease (lapsed|was lost)/);
       expect((await partsOf(t.db, ids))[0]).toMatchObject({ status: 'queued', unknowns: 1, error_code: 'lease_expired' });
 
       world.simulator.setFaults({ personalities: {} });
