@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { sleep, textOf, until, useSmscHarness } from './smsc-test-client.js';
+import { textOf, until, useSmscHarness } from './smsc-test-client.js';
 
 // Every simulator and client a test opens is closed after it, pass or fail.
 const { start, client, bound, defer } = useSmscHarness();
@@ -113,10 +113,11 @@ describe('submit and receipt', () => {
   });
 
   it('keeps receipts for a transmitter until a receiver binds', async () => {
-    const sim = await start();
+    // The receipt is due before the submit is answered, so it is surely waiting once the answer is in.
+    const sim = await start({ faults: { receiptBeforeResponse: true } });
     const tx = await bound(sim, 'transmitter');
     const resp = await tx.submit();
-    await sleep(50);
+    expect(sim.counters.receiptsSent).toBe(0);
     const rx = await bound(sim, 'receiver');
     const [receipt] = await rx.waitFor('deliver_sm');
     expect(receipt?.receipted_message_id).toBe(resp.message_id);
