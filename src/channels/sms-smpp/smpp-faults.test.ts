@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeliveryResult } from '../channel.js';
-import { gsmPart, rig, sleep, waitFor } from './test-kit.js';
+import { gsmPart, rig, sleep, waitFor, type LogEntry, type Rig } from './test-kit.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -106,9 +106,11 @@ describe('lost responses and links', () => {
     const { sim, conn, logger } = await rig(cleanups, { password: 'secret' }, {
       password: 'wrong', bindRefusedBackoffMs: 60_000,
     });
-    await sleep(1_000);
-    const refusals = logger.entries.filter((e) => e.level === 'error' && /bind refused/.test(e.msg ?? ''));
-    expect(refusals).toHaveLength(1);
+    await waitFor(() => refusalsIn(logger).length >= 1, 'the refused bind logged');
+    const [refusal] = refusalsIn(logger);
+    // The next try is a timer this long away (the next test shows the timer is kept), not a fast reconnect.
+    expect((refusal!.obj as { retryInMs: number }).retryInMs).toBeGreaterThanOrEqual(60_000);
+    expect(refusalsIn(logger)).toHaveLength(1);
     expect(sim.counters.binds).toBe(0);
     expect(conn.status()).toMatchObject({ bindsUp: 0, bindsWanted: 1 });
     expect(conn.status().lastError).toMatch(/0x0E/);
@@ -118,10 +120,19 @@ describe('lost responses and links', () => {
     const { conn, logger } = await rig(cleanups, { password: 'secret' }, {
       password: 'wrong', bindRefusedBackoffMs: 300, reconnectBackoffMaxMs: 300,
     });
-    await sleep(1_000);
-    const refusals = logger.entries.filter((e) => e.level === 'error').length;
-    expect(refusals).toBeGreaterThanOrEqual(2);
-    expect(refusals).toBeLessThanOrEqual(4);
+    await waitFor(() => refusalsIn(logger).length >= 3, 'three refused binds');
+    const refusals = refusalsIn(logger).slice(0, 3);
+    expect(refusals.every((e) => /bind refused/.test(e.msg ?? ''))).toBe(true);
+    for (const [i, e] of refusals.entries()) {
+      const retryInMs = (e.obj as { retryInMs: number }).retryInMs;
+      expect(retryInMs).toBeGreaterThanOrEqual(300);
+      // A slow machine only widens the gap; a retry before the backoff narrows it. (2 ms: timers round.)
+      if (i > 0) expect(e.at - refusals[i - 1]!.at).toBeGreaterThanOrEqual((refusals[i - 1]!.obj as { retryInMs: number }).retryInMs - 2);
+    }
     expect(conn.status().lastError).toMatch(/bind refused: 0x0E/);
   });
 });
+
+function refusalsIn(logger: Rig['logger']): LogEntry[] {
+  return logger.entries.filter((e) => e.level === 'error' && /bind refused/.test(e.msg ?? ''));
+}

@@ -9,13 +9,15 @@ export interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error';
   obj: object;
   msg: string | undefined;
+  /** When it was logged (Date.now()), to check the gap between two entries. */
+  at: number;
 }
 
 /** A logger that keeps what it is given (debug included) for assertions. */
 export function recordingLogger(): ProviderLogger & { entries: LogEntry[] } {
   const entries: LogEntry[] = [];
   const at = (level: LogEntry['level']) => (obj: object, msg?: string): void => {
-    entries.push({ level, obj, msg });
+    entries.push({ level, obj, msg, at: Date.now() });
   };
   return { entries, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

@@ -110,6 +110,8 @@ export class Deliverer {
     const pdu = new SmppPDU('deliver_sm', { ...delivery.fields });
     const sent = session.request(pdu, {
       onResponse: (status) => {
+        this.counters.deliveriesAnswered += 1;
+        if (status !== 0) this.counters.deliveriesRefused += 1;
         settle?.resolve(status);
         if (status !== 0) this.retryLater(delivery);
       },
@@ -130,7 +132,9 @@ export class Deliverer {
   }
 
   private retryNow(delivery: Delivery): void {
-    if (delivery.attempts < this.options.maxAttempts) this.post(delivery);
+    if (delivery.attempts >= this.options.maxAttempts) return;
+    this.counters.deliveriesResent += 1;
+    this.post(delivery);
   }
 
   private retryLater(delivery: Delivery): void {
@@ -138,6 +142,7 @@ export class Deliverer {
       this.logger.debug({ kind: delivery.kind, attempts: delivery.attempts }, 'smsc-sim: deliver_sm given up');
       return;
     }
+    this.counters.deliveriesResent += 1;
     this.timers.after(this.options.retryDelayMs, () => this.post(delivery));
   }
 

@@ -43,7 +43,7 @@ class SmscServer implements SmscSimulator {
   private readonly deliverer: Deliverer;
   private readonly handler: SubmitHandler;
   private readonly count: SmscCounters = {
-    submits: 0, accepted: 0, throttled: 0, errors: 0, dropped: 0, receiptsSent: 0, mosSent: 0, binds: 0, corruptPdus: 0,
+    submits: 0, accepted: 0, throttled: 0, errors: 0, dropped: 0, receiptsSent: 0, mosSent: 0, deliveriesAnswered: 0, deliveriesRefused: 0, deliveriesResent: 0, binds: 0, corruptPdus: 0,
   };
   private nextSessionId = 1;
   private closing: Promise<void> | null = null;

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { sleep, textOf, useSmscHarness } from './smsc-test-client.js';
+import { textOf, until, useSmscHarness } from './smsc-test-client.js';
 
 // Every simulator and client a test opens is closed after it, pass or fail.
 const { start, client, bound, defer } = useSmscHarness();
@@ -79,8 +79,11 @@ describe('submit and receipt', () => {
     const sim = await start();
     const c = await bound(sim);
     await c.submit({ registered_delivery: 0 });
-    await sleep(100);
-    expect(c.ofCommand('deliver_sm')).toHaveLength(0);
+    // Receipts leave in submit order (one delay for all): once the marker's is in, none is owed before it.
+    const marker = await c.submit();
+    const [receipt] = await c.waitFor('deliver_sm', 1, 10_000);
+    expect(receipt?.receipted_message_id).toBe(marker.message_id);
+    expect(c.ofCommand('deliver_sm')).toHaveLength(1);
   });
 
   it('gives each part of a long message its own id and receipt', async () => {
@@ -110,10 +113,11 @@ describe('submit and receipt', () => {
   });
 
   it('keeps receipts for a transmitter until a receiver binds', async () => {
-    const sim = await start();
+    // The receipt is due before the submit is answered, so it is surely waiting once the answer is in.
+    const sim = await start({ faults: { receiptBeforeResponse: true } });
     const tx = await bound(sim, 'transmitter');
     const resp = await tx.submit();
-    await sleep(50);
+    expect(sim.counters.receiptsSent).toBe(0);
     const rx = await bound(sim, 'receiver');
     const [receipt] = await rx.waitFor('deliver_sm');
     expect(receipt?.receipted_message_id).toBe(resp.message_id);
@@ -138,8 +142,11 @@ describe('faults', () => {
     const resp = await c.submit();
     expect(resp.command_status).toBe(0x0b);
     expect(resp.message_id).toBeUndefined();
-    await sleep(100);
-    expect(c.ofCommand('deliver_sm')).toHaveLength(0);
+    sim.setFaults({ errorShare: 0 });
+    const marker = await c.submit();
+    const [receipt] = await c.waitFor('deliver_sm', 1, 10_000);
+    expect(receipt?.receipted_message_id).toBe(marker.message_id);
+    expect(c.ofCommand('deliver_sm')).toHaveLength(1);
     expect(sim.submits[0]).toMatchObject({ outcome: 'error', commandStatus: 0x0b, messageId: null });
   });
 
@@ -234,8 +241,7 @@ describe('connections', () => {
     sim.disconnectAll();
     await Promise.all([a.closed, b.closed]);
     expect(a.isOpen || b.isOpen).toBe(false);
-    await sleep(20);
-    expect(sim.sessions).toBe(0);
+    await until(() => sim.sessions === 0, 'the centre to drop both sessions');
   });
 
   it('survives a corrupt PDU: nacks it, closes that connection, serves the next', async () => {

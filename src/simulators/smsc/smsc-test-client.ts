@@ -136,9 +136,20 @@ export function textOf(pdu: SmppPdu): string {
   return typeof sm?.message === 'string' ? sm.message : '';
 }
 
-/** Waits `ms`, for "nothing arrives" checks. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Polls until `check` holds; fails naming `what` after a generous `timeoutMs`.
+ * "Nothing arrives" is shown by waiting for something sent after it, not by a sleep.
+ */
+export async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
 }
 
 /**

@@ -136,6 +136,11 @@ export interface SmscCounters {
   dropped: number;
   receiptsSent: number;
   mosSent: number;
+  /** deliver_sm answered by the ESME, and of those answered with an error (each sent again later). */
+  deliveriesAnswered: number;
+  deliveriesRefused: number;
+  /** Copies scheduled to be sent again (after an error, a timeout or a closed link). */
+  deliveriesResent: number;
   binds: number;
   corruptPdus: number;
 }
