@@ -72,7 +72,7 @@ export function replySteps(d: Driver): void {
 
   it('registers a sender name in Settings > Sender IDs and sends from it', async () => {
     await go('/settings/senders');
-    await d.page.getByLabel('Name (up to 11 letters or digits)').fill('AcmeShop');
+    await d.page.getByLabel('Name (up to 11 letters, digits or spaces)').fill('AcmeShop');
     await d.page.getByRole('button', { name: 'Register name' }).click();
     await d.page.getByText('Name registered.').waitFor();
     await d.page.getByRole('cell', { name: 'Name AcmeShop', exact: true }).waitFor();
