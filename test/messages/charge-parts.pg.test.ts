@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeliveryResult, SmsConnector } from '../../src/channels/channel.js';
 import * as ledger from '../../src/modules/ledger/index.js';
 import * as messages from '../../src/modules/messages/index.js';
 import { sql } from '../../src/platform/db/index.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { createOwner } from '../helpers/factories.js';
-import { chargesOf, mobileNumbers, topUp } from '../helpers/fault-kit.js';
+import { chargesOf, mobileNumbers, topUp, waitUntil } from '../helpers/fault-kit.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
+import { startSmsWorld } from '../helpers/sms-world.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -69,30 +69,40 @@ describe('the charge job', () => {
 
 describe('a dispatch round whose lease was taken over', () => {
   it('writes nothing for those parts, so they are recorded and charged by whoever holds them now', async () => {
-    const owner = await createOwner(t.app, t.db, 'Slow Round Co');
-    await topUp(t.db, owner.accountId, 100n);
-    const [id] = await send(owner.accountId, 1, 740_000);
-    let release!: (r: DeliveryResult) => void;
-    let submitted!: () => void;
-    const atCentre = new Promise<void>((r) => (submitted = r));
-    // Stands in for a centre that answers only after the lease has run out.
-    const slow: SmsConnector = {
-      id: 'slow', start: async () => {}, stop: async () => {}, onReceipt: () => {}, onInbound: () => {},
-      status: () => ({ bindsUp: 1 }) as ReturnType<SmsConnector['status']>,
-      submit: () => { submitted(); return new Promise<DeliveryResult>((r) => (release = r)); },
-    };
-    const round = messages.dispatchDueParts(t.db, { route: () => [slow] });
-    await atCentre;
-    await sql`update message_parts set lease_until = now() - interval '1 second' where message_id = ${id!}`.execute(t.db);
-    expect(await messages.recoverExpiredLeases(t.db, { unknownRetryMs: 0 })).toBe(1);
-    release({ kind: 'accepted', providerMessageId: 'late-1' });
-    await round;
+    // The centre over SMPP answers each submit 2 s late, long after the lease is taken over below.
+    const world = await startSmsWorld(t, { connector: { responseTimeoutMs: 30_000 } });
+    try {
+      world.simulator.setFaults({ responseDelayMs: 2_000 });
+      const owner = await createOwner(t.app, t.db, 'Slow Round Co');
+      await topUp(t.db, owner.accountId, 100n);
+      const [id] = await send(owner.accountId, 1, 740_000);
+      const round = messages.dispatchDueParts(t.db, world.pool);
+      await waitUntil(() => world.simulator.submits.length === 1, 20_000, 'the submit at the centre');
+      await sql`update message_parts set lease_until = now() - interval '1 second' where message_id = ${id!}`.execute(t.db);
+      // 1, not 0: the late answer has not been written yet (had it come first, the part would be submitted).
+      expect(await messages.recoverExpiredLeases(t.db, { unknownRetryMs: 0 })).toBe(1);
+      expect(await round).toBe(1);
+      const [late] = world.simulator.submits;
+      expect(late).toMatchObject({ outcome: 'accepted', commandStatus: 0 });
 
-    const part = (await sql<{ status: string; provider_message_id: string | null; unknowns: number }>`select status, provider_message_id, unknowns
-      from message_parts where message_id = ${id!}`.execute(t.db)).rows[0]!;
-    expect(part).toEqual({ status: 'queued', provider_message_id: null, unknowns: 1 });
-    expect(await messages.chargeParts(t.db)).toBe(0);
-    expect((await ledger.getBalances(t.db, owner.accountId)).provision).toEqual({ availableMinor: 90n, heldMinor: 10n });
-    await expectLedgerConsistent(t.db);
+      const partOf = async () => (await sql<{ status: string; provider_message_id: string | null; unknowns: number; charge: string | null }>`select status,
+        provider_message_id, unknowns, charge from message_parts where message_id = ${id!}`.execute(t.db)).rows[0]!;
+      expect(await partOf()).toEqual({ status: 'queued', provider_message_id: null, unknowns: 1, charge: null });
+      expect(await messages.chargeParts(t.db)).toBe(0);
+      expect((await ledger.getBalances(t.db, owner.accountId)).provision).toEqual({ availableMinor: 90n, heldMinor: 10n });
+
+      // Whoever holds the part now sends it again, and it is charged once, with the id of that submit.
+      world.simulator.setFaults({ responseDelayMs: 0 });
+      await world.pump(async () => { const p = await partOf(); return p.status === 'delivered' && p.charge !== null; });
+      const again = world.simulator.submits[1]!;
+      expect(world.simulator.submits).toHaveLength(2);
+      expect(await partOf()).toMatchObject({ status: 'delivered', provider_message_id: again.messageId!.toLowerCase(), unknowns: 1, charge: 'settled' });
+      expect(again.messageId).not.toBe(late!.messageId);
+      expect([...(await chargesOf(t.db, [id!])).perPart.values()]).toEqual([{ settles: 1, refunds: 0 }]);
+      expect((await ledger.getBalances(t.db, owner.accountId)).provision).toEqual({ availableMinor: 90n, heldMinor: 0n });
+      await expectLedgerConsistent(t.db);
+    } finally {
+      await world.close();
+    }
   });
 });
