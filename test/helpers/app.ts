@@ -14,7 +14,7 @@ export interface TestApp {
 }
 
 /** The real app on a fresh database of its own, driven through app.inject. */
-export async function createTestApp(options: { routeTable?: RouteOptions[]; logLevel?: string; logStream?: DestinationStream } = {}): Promise<TestApp> {
+export async function createTestApp(options: { routeTable?: RouteOptions[]; logLevel?: string; logStream?: DestinationStream; bodyLimit?: number } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const app = await buildApp({
     db: database.db,
