@@ -103,7 +103,13 @@ program
   .allowUnknownOption()
   .argument('[options...]')
   .action(async (args: string[]) => {
-    await runSmscSimulatorCli(args);
+    try {
+      await runSmscSimulatorCli(args);
+    } catch (error) {
+      // A bad option (its message carries the usage) or a port in use: the operator needs the words, not a stack.
+      process.stderr.write(`herald: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+    }
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

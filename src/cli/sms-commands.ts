@@ -2,9 +2,20 @@ import type { Command } from 'commander';
 import * as ledger from '../modules/ledger/index.js';
 import { smppUrlToConfig } from '../modules/messages/index.js';
 import * as routing from '../modules/routing/index.js';
+import { invalid } from '../platform/errors.js';
 import { wholeNumber, withDatabase } from './with-database.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
+
+/** The connector config an smpp:// URL gives, or an error naming the argument (not a stack trace). */
+function smppConfigOf(url: string): Record<string, unknown> {
+  if (!url.startsWith('smpp://')) throw invalid('smpp-url', 'must start with smpp://');
+  try {
+    return smppUrlToConfig(url);
+  } catch {
+    throw invalid('smpp-url', 'is not a valid URL');
+  }
+}
 
 /** Operator commands for credit, connectors and routes. */
 export function registerSmsCommands(program: Command): void {
@@ -60,8 +71,7 @@ export function registerSmsCommands(program: Command): void {
     .option('--route <prefix...>', 'also route these prefixes to it (+32, or + for every number)')
     .action((id: string, url: string, o: { route?: string[] }) =>
       withDatabase('cli', async (db) => {
-        if (!url.startsWith('smpp://')) throw new Error('the URL must start with smpp://');
-        await routing.saveConnector(db, { id, provider: 'sms-smpp', config: smppUrlToConfig(url) });
+        await routing.saveConnector(db, { id, provider: 'sms-smpp', config: smppConfigOf(url) });
         if (o.route) {
           const routes = (await routing.listRoutes(db)).filter((r) => r.connector_id !== id);
           await routing.setRoutes(db, [...routes, ...o.route.map((prefix) => ({ prefix, connector_id: id, priority: 0 }))]);

@@ -1,4 +1,5 @@
 import { loadConfig } from '../platform/config.js';
+import { invalid } from '../platform/errors.js';
 import type { Executor } from '../platform/db/index.js';
 import { createLogger } from '../platform/logger.js';
 import { ConfigSchema, openStorage, type Config } from '../serve.js';
@@ -19,6 +20,6 @@ export async function withDatabase<T>(role: string, fn: (db: Executor, cfg: Conf
 }
 
 export function wholeNumber(flag: string, value: string, min = 0): number {
-  if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) throw new Error(`${flag} must be a whole number of at least ${min}`);
+  if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) throw invalid(flag, `must be a whole number of at least ${min}`);
   return Number(value);
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Registry, collectDefaultMetrics, Gauge, Histogram } from 'prom-client';
 import * as routing from '../modules/routing/index.js';
 import { bounded, type Executor } from '../platform/db/index.js';
+import { sendError } from './errors.js';
 
 /**
  * Whether an Authorization header carries `Bearer <token>`, in time that does
@@ -33,7 +34,7 @@ export function registerMetrics(app: FastifyInstance, registry: Registry, token:
   });
   app.get('/metrics', { config: { auth: { public: true } }, schema: { hide: true } }, async (request, reply) => {
     if (token && !bearerMatches(request.headers.authorization, token)) {
-      return reply.status(401).send('unauthorised\n');
+      return sendError(request, reply, 401, 'unauthenticated', 'Send Authorization: Bearer with the token set in HERALD_METRICS_TOKEN');
     }
     reply.header('content-type', registry.contentType);
     return registry.metrics();
