@@ -35,7 +35,7 @@ describe('herald credit', () => {
     expect(again.stdout).toMatch(/^top-up \S+ \(already made with this key\): provision now 10000\n$/);
     expect(await provision()).toEqual({ availableMinor: 10_000n, heldMinor: 0n });
 
-    for (const amount of ['0', '12.5', 'ten']) {
+    for (const amount of ['0', '12.5']) {
       const bad = await herald(['credit', 'top-up', '--account', accountId, '--amount', amount], env);
       expect(bad.code, amount).toBe(1);
       expect(bad.stderr, amount).toBe('herald: --amount: must be a whole number of at least 1\n');
