@@ -40,7 +40,7 @@ describe('a scheduled send', () => {
     try {
       const c = await customer('Later Co');
       // More than 5 s ahead, so it is scheduled rather than queued (prepare-send's SCHEDULE_AFTER_MS).
-      const sendAt = new Date(Date.now() + 7_000);
+      const sendAt = new Date(Date.now() + 10_000);
       const { id, status } = await c.send({ to: ['+32475810001'], text: 'At the time you asked', send_at: sendAt.toISOString() });
       expect(status).toBe('scheduled');
 
