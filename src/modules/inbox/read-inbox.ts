@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor } from '../../platform/cursor.js';
+import { decodeTimeIdCursor, encodeTimeIdCursor } from '../../platform/cursor.js';
 import type { Executor } from '../../platform/db/index.js';
 import { notFound } from '../../platform/errors.js';
 import { contactNamesOf, findSuppressed, type Viewer } from '../contacts/index.js';
@@ -31,20 +31,12 @@ function toMessage(r: InboxRow): Row {
   };
 }
 
-const encodePosition = (r: InboxRow) => encodeCursor([r.received_at.toISOString(), r.id]);
-
-const decodePosition = (cursor: string): { receivedAt: Date; id: string } =>
-  decodeCursor(cursor, (keys) => {
-    const [at, id] = keys;
-    const receivedAt = typeof at === 'string' ? new Date(at) : null;
-    return keys.length === 2 && typeof id === 'string' && receivedAt && !Number.isNaN(receivedAt.getTime()) ? { receivedAt, id } : null;
-  });
-
 async function page(db: Executor, accountId: string | null, filter: InboxFilter, options: { cursor?: string; limit: number }): Promise<{ rows: InboxRow[]; nextCursor: string | null }> {
-  const after = options.cursor ? decodePosition(options.cursor) : null;
+  const position = options.cursor ? decodeTimeIdCursor(options.cursor) : null;
+  const after = position ? { receivedAt: position.at, id: position.id } : null;
   const rows = await listInboxRows(db, accountId, filter, after, options.limit);
   const last = rows[rows.length - 1];
-  return { rows, nextCursor: rows.length === options.limit && last ? encodePosition(last) : null };
+  return { rows, nextCursor: rows.length === options.limit && last ? encodeTimeIdCursor(last.received_at, last.id) : null };
 }
 
 // A "+" typed into a query string arrives as a space: "+32 475…" and "32475…" mean the same number.

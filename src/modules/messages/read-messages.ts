@@ -1,6 +1,6 @@
 import type { Executor } from '../../platform/db/index.js';
 import { notFound } from '../../platform/errors.js';
-import { decodeCursor, encodeCursor } from '../../platform/cursor.js';
+import { decodeTimeIdCursor, encodeTimeIdCursor } from '../../platform/cursor.js';
 import { getSendingSettings } from '../accounts/index.js';
 import { contactNamesOf, type Viewer } from '../contacts/index.js';
 import { parseNumber } from '../numbers/index.js';
@@ -54,22 +54,17 @@ export interface MessagePage {
   nextCursor: string | null;
 }
 
-const decodeAfter = (cursor: string): { sendAt: Date; id: string } =>
-  decodeCursor(cursor, (keys) => {
-    const [at, id] = keys;
-    const sendAt = typeof at === 'string' ? new Date(at) : null;
-    return keys.length === 2 && typeof id === 'string' && sendAt && !Number.isNaN(sendAt.getTime()) ? { sendAt, id } : null;
-  });
+const toAfter = (p: { at: Date; id: string }) => ({ sendAt: p.at, id: p.id });
 
 /** Messages newest first by when they go out; `cursor` is a page's `nextCursor`. */
 export async function listMessagePage(db: Executor, viewer: Viewer, filter: Omit<MessageFilter, 'after'> & { cursor?: string }): Promise<MessagePage> {
   const { cursor, ...rest } = filter;
-  const rows = await listRows(db, viewer.accountId, { ...rest, ...(cursor && { after: decodeAfter(cursor) }) });
+  const rows = await listRows(db, viewer.accountId, { ...rest, ...(cursor && { after: toAfter(decodeTimeIdCursor(cursor)) }) });
   const names = await contactNamesOf(db, viewer, rows.map((m) => m.recipient));
   const last = rows[rows.length - 1];
   return {
     data: rows.map((message) => ({ message, contactName: names.get(message.recipient) ?? null })),
-    nextCursor: rows.length === filter.limit && last ? encodeCursor([last.send_at.toISOString(), last.id]) : null,
+    nextCursor: rows.length === filter.limit && last ? encodeTimeIdCursor(last.send_at, last.id) : null,
   };
 }
 
