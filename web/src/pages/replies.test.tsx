@@ -39,6 +39,13 @@ describe('Inbox replies', () => {
     expect(screen.queryByRole('link', { name: /^Reply/ })).toBeNull();
   });
 
+  it('says a number suppressed by hand is on the suppression list, without a reply', async () => {
+    fakeApi(inbox([item({ suppressed: true })]));
+    render(<Inbox />);
+    expect((await screen.findByTestId('opted-out')).textContent).toBe('This number is on the suppression list');
+    expect(screen.queryByRole('link', { name: /^Reply/ })).toBeNull();
+  });
+
   it('shows the conversation with one number in time order, with Reply from the number last written to', async () => {
     history.replaceState(null, '', '/inbox?with=%2B32475300001');
     const calls = fakeApi({
