@@ -16,6 +16,7 @@ import * as m0013a from './0013_access_outbox_secrets.js';
 import * as m0014 from './0014_delivery_provider_ids.js';
 import * as m0015 from './0015_auth_reset_requests.js';
 import * as m0016 from './0016_ops_status_and_topup_keys.js';
+import * as m0017replies from './0017_replies_messages_send_at.js';
 
 /** Forward-only, in order. A released migration is never edited: add the next one. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0014_delivery_provider_ids': m0014,
   '0015_auth_reset_requests': m0015,
   '0016_ops_status_and_topup_keys': m0016,
+  '0017_replies_messages_send_at': m0017replies,
 };

@@ -26,6 +26,17 @@ export function decodeCursor<T>(cursor: string, accept: (keys: unknown[]) => T |
   throw refuse();
 }
 
+/** The cursor of a list sorted by a time, then an id (newest first): the last row's time and id. */
+export const encodeTimeIdCursor = (at: Date, id: string): string => encodeCursor([at.toISOString(), id]);
+
+export function decodeTimeIdCursor(cursor: string): { at: Date; id: string } {
+  return decodeCursor(cursor, (keys) => {
+    const [time, id] = keys;
+    const at = typeof time === 'string' ? new Date(time) : null;
+    return keys.length === 2 && typeof id === 'string' && at && !Number.isNaN(at.getTime()) ? { at, id } : null;
+  });
+}
+
 /** A cursor that is the last row's id, of kind `prefix` (see ids.ts); undefined stays undefined. */
 export function decodeIdCursor(cursor: string | undefined, prefix: IdPrefix): string | undefined {
   if (cursor === undefined) return undefined;

@@ -20,7 +20,7 @@ export interface SendResult {
   rejected: { index: number; to: string; code: string; reason: string; field: string; contact_id?: string; list_id?: string }[];
   cost: { parts: number; quota_parts: number; provision: number };
 }
-export interface Message { id: string; batch_id: string; to: string; sender: string; text: string; encoding: string; parts: number; price_per_part: number; status: string; error_code: string | null; client_reference: string | null; send_at: string; valid_until: string; created_at: string; updated_at: string; final_at: string | null; contact_id: string | null; list_id: string | null }
+export interface Message { id: string; batch_id: string; to: string; sender: string; text: string; encoding: string; parts: number; price_per_part: number; status: string; error_code: string | null; client_reference: string | null; send_at: string; valid_until: string; created_at: string; updated_at: string; final_at: string | null; contact_id: string | null; list_id: string | null; contact_name?: string | null }
 export interface MessageDetail extends Message {
   part_list: { seq: number; status: string; submits: number; error_code: string | null; submitted_at: string | null; final_at: string | null }[];
   history: { status: string; detail: string | null; at: string }[];
@@ -35,7 +35,9 @@ export interface ImportPreview { options: { format: string; encoding: string; de
 /** Why an import row is refused: `code` is stable (translated), `reason` the server's English. */
 export interface RowProblem { field: string | null; reason: string; code?: string | null }
 export interface ContactImport { id: string; address_book: string; format: string; status: string; bytes: number; progress: number; rows: number; created: number; merged: number; failed: number; error: string | null; created_at: string; finished_at: string | null }
-export interface InboxItem { id: string; from: string; to: string; text: string; parts: number; incomplete: boolean; opt_out: 'stop' | 'start' | null; received_at: string; read: boolean; read_at: string | null; reply_to: { id: string; to: string; text: string; sent_at: string } | null }
+export interface InboxItem { id: string; from: string; to: string; text: string; parts: number; incomplete: boolean; opt_out: 'stop' | 'start' | null; received_at: string; read: boolean; read_at: string | null; reply_to: { id: string; to: string; text: string; sent_at: string } | null; contact_name: string | null; opted_out: boolean; suppressed: boolean }
+export interface ConversationEntry { direction: 'out' | 'in'; id: string; at: string; text: string; ours: string; status: string | null }
+export interface Conversation { number: string; contact_name: string | null; opted_out: boolean; suppressed: boolean; data: ConversationEntry[] }
 export interface ForwardingRule { id: string; kind: 'email' | 'http'; target: string; enabled: boolean; created_at: string }
 export interface ApiKey { id: string; name: string; prefix: string; scopes: string[]; created_at: string; expires_at: string | null; last_used_at: string | null; revoked_at: string | null; suspended: boolean }
 export interface SenderId { id: string; kind: 'mobile' | 'alphanumeric'; value: string; verified: boolean; created_at: string }

@@ -116,3 +116,17 @@ export async function findContactsByNumbers(db: Executor, accountId: string, own
 export async function analyzeContacts(db: Executor): Promise<void> {
   await sql`analyze contacts, contact_numbers`.execute(db);
 }
+
+/**
+ * One name per number among the contacts the viewer sees: the personal book
+ * before the shared one, then the first by name, so the same number always
+ * shows the same name.
+ */
+export async function findNamesByNumber(db: Executor, viewer: Viewer, numbers: string[]): Promise<{ number: string; name: string }[]> {
+  if (numbers.length === 0) return [];
+  const r = await sql<{ number: string; name: string }>`select distinct on (n.number) n.number, c.name
+    from contact_numbers n join contacts c on c.id = n.contact_id
+    where n.account_id = ${viewer.accountId} and n.number = any(${numbers}::text[]) and ${visibleTo(viewer, 'all', 'c')}
+    order by n.number, c.owner_user_id is null, c.sort_name, c.id`.execute(db);
+  return r.rows;
+}

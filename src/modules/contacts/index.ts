@@ -5,6 +5,7 @@ export {
   createList, getList, searchLists, updateList, deleteList, listMembers, addListMembers, removeListMember,
   type ContactList, type ListMember, type MemberInput,
 } from './lists.js';
+export { contactNamesOf } from './contact-names.js';
 export { resolveRecipients, type RecipientItem, type ResolvedRecipient } from './resolve-recipients.js';
 export { suppressNumber, unsuppressNumber, getSuppression, listSuppressions, findSuppressed, recordOptOut, type Suppression } from './suppressions.js';
 export type { SuppressionSource } from './suppressions.repository.js';

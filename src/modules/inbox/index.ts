@@ -9,3 +9,4 @@ export {
   type RuleInput, type RuleOptions,
 } from './forwarding-rules.js';
 export { optOutKeyword } from './opt-out.js';
+export { getConversation, type Conversation, type ConversationEntry } from './conversation.js';

@@ -1,4 +1,5 @@
 import type { RuleKind } from './forwarding.repository.js';
+import type { SuppressionSource } from '../contacts/index.js';
 import type { OptOut } from './opt-out.js';
 
 export type { RuleKind, OptOut };
@@ -20,6 +21,10 @@ export interface InboxMessage {
   readAt: Date | null;
   /** The account's latest message to this sender from this number, when there was one. */
   replyTo: { id: string; to: string; text: string; sendAt: Date } | null;
+  /** The name the sender has in an address book the viewer sees. */
+  contactName: string | null;
+  /** Why the sender may not be written to now: it replied STOP (opt_out), or was suppressed by hand. */
+  suppressed: SuppressionSource | null;
 }
 
 /** For the administrator: a reply no account could be found for. */

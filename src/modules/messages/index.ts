@@ -1,6 +1,6 @@
 export { MAX_RESOLVED_RECIPIENTS } from './prepare-send.js';
 export { acceptMessages, createSendQueue, hashRequest, type SendQueue, type SendRequest, type SendResult, type Caller, type AcceptOptions } from './accept-messages.js';
-export { getMessage, listMessages, previewMessage, type MessageDetail, type Preview } from './read-messages.js';
+export { getMessage, listMessages, listMessagePage, previewMessage, type MessageDetail, type MessagePage, type Preview } from './read-messages.js';
 export { cancelMessage, cancelMessagesTo } from './cancel-message.js';
 export { dispatchDueParts, type ConnectorSet, type DispatchOptions } from './dispatch-parts.js';
 export { recordReceipts, reconcileParkedReceipts } from './record-receipts.js';

@@ -105,22 +105,29 @@ export interface MessageFilter {
   recipient?: string;
   clientReference?: string;
   batchId?: string;
+  /** By `send_at`: when the message went, or is to go, out. */
   from?: Date;
   to?: Date;
-  before?: string;
+  /** The last row of the previous page. */
+  after?: { sendAt: Date; id: string };
   limit: number;
 }
 
+/**
+ * Newest first by the time the message goes out (what a list shows as its
+ * time), the id breaking ties, so a scheduled message sits where its time
+ * says and pages never skip or repeat a row.
+ */
 export async function listMessages(db: Executor, accountId: string, f: MessageFilter): Promise<MessageRow[]> {
   const r = await sql<MessageRow>`select ${MESSAGE_COLUMNS} from messages where account_id = ${accountId}
     ${f.status ? sql`and status = ${f.status}` : sql``}
     ${f.recipient ? sql`and recipient = ${f.recipient}` : sql``}
     ${f.clientReference ? sql`and client_reference = ${f.clientReference}` : sql``}
     ${f.batchId ? sql`and batch_id = ${f.batchId}` : sql``}
-    ${f.from ? sql`and created_at >= ${f.from}` : sql``}
-    ${f.to ? sql`and created_at < ${f.to}` : sql``}
-    ${f.before ? sql`and id < ${f.before}` : sql``}
-    order by id desc limit ${f.limit}`.execute(db);
+    ${f.from ? sql`and send_at >= ${f.from}` : sql``}
+    ${f.to ? sql`and send_at < ${f.to}` : sql``}
+    ${f.after ? sql`and (send_at, id) < (${f.after.sendAt}, ${f.after.id})` : sql``}
+    order by send_at desc, id desc limit ${f.limit}`.execute(db);
   return r.rows;
 }
 

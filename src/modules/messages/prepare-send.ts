@@ -135,11 +135,16 @@ export async function prepareSend(
     }
     return !source;
   });
-  const pool = sender.kind === 'pool' ? await assignPoolNumbers(db, caller.accountId, deliverable.map((u) => u.e164)) : null;
+  const pool = sender.kind === 'pool' ? await assignPoolNumbers(db, caller.accountId, deliverable.map((u) => u.e164), sender.number ?? null) : null;
   for (const { r, e164, country, origin } of deliverable) {
     const poolNumber = pool?.get(e164);
     if (sender.kind === 'pool' && !poolNumber) {
       result.rejected.push({ index: r.index, to: e164, code: 'no_pool_number', reason: `Every pool number already serves ${e164} for other accounts; choose another sender`, field: `to[${r.index}]`, ...origin });
+      continue;
+    }
+    // A pool number keeps each recipient it serves for this account: asked for by name, it reaches only those.
+    if (sender.kind === 'pool' && sender.number && poolNumber !== sender.number) {
+      result.rejected.push({ index: r.index, to: e164, code: 'pool_number_taken', reason: `${e164} gets messages from another pool number of this account (${poolNumber}); send from the pool instead`, field: `to[${r.index}]`, ...origin });
       continue;
     }
     const from = sender.kind === 'pool' ? poolSender(poolNumber!) : sender.sender;

@@ -1,6 +1,8 @@
 import type { Executor } from '../../platform/db/index.js';
 import { notFound } from '../../platform/errors.js';
+import { decodeTimeIdCursor, encodeTimeIdCursor } from '../../platform/cursor.js';
 import { getSendingSettings } from '../accounts/index.js';
+import { contactNamesOf, type Viewer } from '../contacts/index.js';
 import { parseNumber } from '../numbers/index.js';
 import { getSmsPriceList, priceForCountry } from '../pricing/index.js';
 import { analyseText, validateText } from '../sms-text/index.js';
@@ -44,6 +46,26 @@ function historyOf(m: MessageRow, parts: PartRow[], events: HistoryEntry[]): His
 
 export function listMessages(db: Executor, accountId: string, filter: MessageFilter): Promise<MessageRow[]> {
   return listRows(db, accountId, filter);
+}
+
+/** A page of sent messages, each with the name its recipient has in an address book the viewer sees. */
+export interface MessagePage {
+  data: { message: MessageRow; contactName: string | null }[];
+  nextCursor: string | null;
+}
+
+const toAfter = (p: { at: Date; id: string }) => ({ sendAt: p.at, id: p.id });
+
+/** Messages newest first by when they go out; `cursor` is a page's `nextCursor`. */
+export async function listMessagePage(db: Executor, viewer: Viewer, filter: Omit<MessageFilter, 'after'> & { cursor?: string }): Promise<MessagePage> {
+  const { cursor, ...rest } = filter;
+  const rows = await listRows(db, viewer.accountId, { ...rest, ...(cursor && { after: toAfter(decodeTimeIdCursor(cursor)) }) });
+  const names = await contactNamesOf(db, viewer, rows.map((m) => m.recipient));
+  const last = rows[rows.length - 1];
+  return {
+    data: rows.map((message) => ({ message, contactName: names.get(message.recipient) ?? null })),
+    nextCursor: rows.length === filter.limit && last ? encodeTimeIdCursor(last.send_at, last.id) : null,
+  };
 }
 
 export interface Preview {

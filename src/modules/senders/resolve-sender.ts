@@ -5,8 +5,12 @@ import { parseSender, type Sender } from './parse-sender.js';
 import * as repo from './senders.repository.js';
 import { POOL } from './types.js';
 
-/** A fixed sender for every recipient, or a pool number picked per recipient. */
-export type ResolvedSender = { kind: 'fixed'; sender: Sender } | { kind: 'pool' };
+/**
+ * A fixed sender for every recipient, or a pool number picked per recipient;
+ * `number` when one pool number was asked for (a reply from the number the
+ * conversation went through), which only recipients paired with it may get.
+ */
+export type ResolvedSender = { kind: 'fixed'; sender: Sender } | { kind: 'pool'; number?: string };
 
 interface AccountSenders {
   accountDefault: string | null;
@@ -15,7 +19,7 @@ interface AccountSenders {
   /** Verified mobiles by the user who verified them. */
   mobiles: Map<string, string>;
   dedicated: Set<string>;
-  poolSize: number;
+  pool: Set<string>;
 }
 
 // Read on every send; a change made by another process shows within two seconds.
@@ -28,11 +32,11 @@ export function forgetSenders(db: Executor, accountId?: string): void {
 
 function load(db: Executor, accountId: string): Promise<AccountSenders> {
   return cache.get(db, accountId, async () => {
-    const [defaults, ids, numbers, poolSize] = await Promise.all([
+    const [defaults, ids, numbers, pool] = await Promise.all([
       repo.listDefaults(db, accountId),
       repo.listSenderIds(db, accountId),
       repo.listSenderNumbers(db, { accountId }),
-      repo.countPoolNumbers(db),
+      repo.listPoolNumbers(db),
     ]);
     return {
       accountDefault: defaults.find((d) => d.user_id === null)?.sender ?? null,
@@ -40,7 +44,7 @@ function load(db: Executor, accountId: string): Promise<AccountSenders> {
       names: new Set(ids.filter((i) => i.kind === 'alphanumeric').map((i) => i.value)),
       mobiles: new Map(ids.filter((i) => i.kind === 'mobile' && i.verified_at && i.user_id).map((i) => [i.value, i.user_id!])),
       dedicated: new Set(numbers.filter((n) => n.kind === 'dedicated').map((n) => n.number)),
-      poolSize,
+      pool: new Set(pool),
     };
   });
 }
@@ -61,11 +65,12 @@ export async function resolveSender(
   const userDefault = caller.userId ? senders.userDefaults.get(caller.userId) : undefined;
   const value = (requested ?? userDefault ?? senders.accountDefault ?? installationDefault).trim();
   if (value.toLowerCase() === POOL) {
-    if (senders.poolSize === 0) throw invalid('sender', 'This installation has no pool numbers; choose another sender');
+    if (senders.pool.size === 0) throw invalid('sender', 'This installation has no pool numbers; choose another sender');
     return { kind: 'pool' };
   }
   const sender = parseSender(value);
   if (sender.address === parseSender(installationDefault).address) return { kind: 'fixed', sender };
+  if (sender.ton !== 5 && senders.pool.has(sender.address)) return { kind: 'pool', number: sender.address };
   const allowed = sender.ton === 5
     ? senders.names.has(sender.address)
     : senders.dedicated.has(sender.address) || (caller.userId != null && senders.mobiles.get(sender.address) === caller.userId);
@@ -84,13 +89,13 @@ export const poolSender = (number: string): Sender => ({ address: number, ton: 1
  * sends or paired now. A recipient every pool number is already paired with
  * (for other accounts) is missing from the answer.
  */
-export async function assignPoolNumbers(db: Executor, accountId: string, recipients: string[]): Promise<Map<string, string>> {
+export async function assignPoolNumbers(db: Executor, accountId: string, recipients: string[], preferred: string | null = null): Promise<Map<string, string>> {
   const found = await repo.findPoolAssignments(db, accountId, recipients);
   // A concurrent send may take a pairing between our insert and our read;
   // reading again after each insert settles it within a few rounds.
   for (let round = 0; round < 3 && found.size < recipients.length; round++) {
     const missing = recipients.filter((r) => !found.has(r));
-    await repo.insertPoolAssignments(db, accountId, missing);
+    await repo.insertPoolAssignments(db, accountId, missing, preferred);
     for (const [r, n] of await repo.findPoolAssignments(db, accountId, missing)) found.set(r, n);
   }
   return found;

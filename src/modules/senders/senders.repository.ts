@@ -59,6 +59,11 @@ export async function countPoolNumbers(db: Executor): Promise<number> {
   return r.rows[0]?.n ?? 0;
 }
 
+export async function listPoolNumbers(db: Executor): Promise<string[]> {
+  const r = await sql<{ number: string }>`select number from sender_numbers where kind = 'pool' order by number`.execute(db);
+  return r.rows.map((x) => x.number);
+}
+
 /** The pool numbers already paired with these recipients for this account. */
 export async function findPoolAssignments(db: Executor, accountId: string, recipients: string[]): Promise<Map<string, string>> {
   const r = await sql<{ recipient: string; pool_number: string }>`select recipient, pool_number from pool_assignments
@@ -70,16 +75,17 @@ export async function findPoolAssignments(db: Executor, accountId: string, recip
  * Pairs each recipient with a pool number no other account uses for that
  * recipient. The order hashes the account into the pool, so accounts spread
  * over the numbers instead of all taking the first. Pairs taken concurrently
- * by another send are skipped (the caller reads again).
+ * by another send are skipped (the caller reads again). A `preferred` number
+ * is taken first wherever it is free.
  */
-export async function insertPoolAssignments(db: Executor, accountId: string, recipients: string[]): Promise<void> {
+export async function insertPoolAssignments(db: Executor, accountId: string, recipients: string[], preferred: string | null = null): Promise<void> {
   await sql`insert into pool_assignments (pool_number, recipient, account_id)
     select distinct on (w.recipient) p.number, w.recipient, ${accountId}
     from unnest(${recipients}::text[]) as w(recipient)
     cross join sender_numbers p
     where p.kind = 'pool'
       and not exists (select 1 from pool_assignments x where x.pool_number = p.number and x.recipient = w.recipient)
-    order by w.recipient, hashtext(${accountId} || p.number)
+    order by w.recipient, p.number = ${preferred} is not true, hashtext(${accountId} || p.number)
     on conflict do nothing`.execute(db);
 }
 

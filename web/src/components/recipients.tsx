@@ -6,7 +6,8 @@ import type { Contact, ContactList, Page } from '../types';
 import { ErrorNote } from './ui';
 
 export type Recipient =
-  | { kind: 'number'; number: string }
+  /** `name`: the contact name the number came with (a reply to a known sender). */
+  | { kind: 'number'; number: string; name?: string }
   | { kind: 'contact'; id: string; name: string; number: string }
   | { kind: 'list'; id: string; name: string; members: number };
 
@@ -23,12 +24,15 @@ export function RecipientList({ items, onRemove }: { items: Recipient[]; onRemov
     <ul className="recipients" aria-label={t('sms.recipients')}>
       {items.map((r) => (
         <li key={recipientKey(r)}>
-          <span>
-            {r.kind === 'number' && r.number}
-            {r.kind === 'contact' && `${r.name} (${r.number})`}
-            {r.kind === 'list' && t('sms.listItem', { name: r.name, count: r.members, n: f.number(r.members) })}
-          </span>
-          <button type="button" className="link" onClick={() => onRemove(r)} aria-label={t('sms.remove', { name: r.kind === 'number' ? r.number : r.name })}>
+          {r.kind === 'list' ? (
+            <span>{t('sms.listItem', { name: r.name, count: r.members, n: f.number(r.members) })}</span>
+          ) : r.name ? (
+            // A person is named; their number stays at hand as smaller text and as the tooltip.
+            <span title={r.number}>{r.name} <small className="hint">{r.number}</small></span>
+          ) : (
+            <span>{r.number}</span>
+          )}
+          <button type="button" className="link" onClick={() => onRemove(r)} aria-label={t('sms.remove', { name: r.kind === 'number' ? r.name ?? r.number : r.name })}>
             ✕
           </button>
         </li>

@@ -3,15 +3,23 @@ import { useTranslation } from 'react-i18next';
 import { del, get, patch, post, query } from '../api';
 import { ErrorNote, PageHeader, SelectField, Field, useLoad } from '../components/ui';
 import { useFormat } from '../format';
-import { Link } from '../router';
+import { ConversationLink, ReplyAction, partyName } from '../components/reply-action';
+import { useLocation } from '../router';
 import type { ForwardingRule, InboxItem, Page } from '../types';
+import { Conversation } from './conversation';
 
 /** Carries the unread count this page saw (a CustomEvent's detail), so the badge in the menu agrees with it. */
 export const INBOX_CHANGED = 'herald:inbox-changed';
 /** Replies arrive by themselves; the page asks again this often while open. */
 const REFRESH_MS = 15_000;
 
+/** /inbox lists the replies; /inbox?with=+32… is the conversation with that number. */
 export function Inbox() {
+  const number = useLocation().query.get('with');
+  return number ? <Conversation number={number} /> : <Replies />;
+}
+
+function Replies() {
   const { t } = useTranslation();
   const f = useFormat();
   const [onlyUnread, setOnlyUnread] = useState(false);
@@ -40,14 +48,16 @@ export function Inbox() {
         {inbox.data?.data.map((m) => (
           <li key={m.id} className={m.read ? 'card' : 'card unread'}>
             <p>
-              <strong>{m.from}</strong> → {m.to} · <time dateTime={m.received_at}>{f.dateTime(m.received_at)}</time>
+              <strong>{partyName({ number: m.from, name: m.contact_name })}</strong>
+              {m.contact_name && <> <span className="hint">{m.from}</span></>} → {m.to} · <time dateTime={m.received_at}>{f.dateTime(m.received_at)}</time>
               {!m.read && <span className="badge">{t('inbox.new')}</span>}
               {m.opt_out && <span className="chip">{t(`inbox.optOut.${m.opt_out}`)}</span>}
             </p>
             <p className="message-text">{m.text}</p>
             {m.reply_to && <p className="hint">{t('inbox.inReplyTo', { text: m.reply_to.text })}</p>}
             <p className="actions">
-              <Link to={`/sms?to=${encodeURIComponent(m.from)}`}>{t('inbox.reply')}</Link>
+              <ReplyAction target={{ number: m.from, from: m.to, name: m.contact_name, optedOut: m.opted_out, suppressed: m.suppressed }} />
+              <ConversationLink number={m.from} name={m.contact_name} />
               <button onClick={() => void act(() => post(`/v1/inbox/${m.id}/${m.read ? 'unread' : 'read'}`))} aria-label={t(m.read ? 'inbox.markUnreadNamed' : 'inbox.markReadNamed', { from: m.from })}>{m.read ? t('inbox.markUnread') : t('inbox.markRead')}</button>
               <button onClick={() => void act(() => del(`/v1/inbox/${m.id}`))} aria-label={t('inbox.deleteReply', { from: m.from, time: f.dateTime(m.received_at) })}>{t('common.delete')}</button>
             </p>

@@ -1,6 +1,7 @@
 import { useContext, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { del, get, query } from '../api';
+import { ConversationLink, conversationHref, partyName } from '../components/reply-action';
 import { StatusChip } from '../components/status';
 import { DataTable, ErrorNote, PageHeader, useLoad } from '../components/ui';
 import { FormatContext, nextDay, useFormat, zonedToIso } from '../format';
@@ -87,7 +88,10 @@ function SentList() {
           {list.data.data.map((m) => (
             <tr key={m.id}>
               <td><Link to={`/sent?id=${m.id}`}>{f.dateTime(m.send_at)}</Link></td>
-              <td>{m.to}</td>
+              <td>
+                <Link to={conversationHref(m.to)} aria-label={t('replies.conversationWith', { name: partyName({ number: m.to, name: m.contact_name ?? null }) })}>{m.contact_name ?? m.to}</Link>
+                {m.contact_name && <> <small className="hint">{m.to}</small></>}
+              </td>
               <td className="clip">{m.text}</td>
               <td><StatusChip status={m.status} errorCode={m.error_code} /></td>
             </tr>
@@ -124,7 +128,7 @@ function SentDetail({ id }: { id: string }) {
       {m.data && (
         <>
           <dl className="facts">
-            <dt>{t('sent.to')}</dt><dd>{m.data.to}</dd>
+            <dt>{t('sent.to')}</dt><dd>{m.data.to} <ConversationLink number={m.data.to} name={null} /></dd>
             <dt>{t('sms.sender')}</dt><dd>{m.data.sender}</dd>
             <dt>{t('sent.status')}</dt><dd data-testid="detail-status"><StatusChip status={m.data.status} errorCode={m.data.error_code} /></dd>
             <dt>{t('sent.when')}</dt><dd>{f.dateTime(m.data.send_at)}</dd>

@@ -39,7 +39,9 @@ export function Sms() {
   const [text, setText] = useState('');
   const [touched, setTouched] = useState(false);
   const [preview, setPreview] = useState<Preview | null>(null);
-  const [sender, setSender] = useState<string>('');
+  // /sms?to=…&sender=…&name=… (Reply in the Inbox): answered from our number the conversation went through.
+  const replyFrom = loc.query.get('sender');
+  const [sender, setSender] = useState<string>(replyFrom ?? '');
   const [later, setLater] = useState(false);
   const [sendAt, setSendAt] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -60,13 +62,13 @@ export function Sms() {
     setRefusal(message);
     announce(message);
   };
-  const addTyped = async (typed: string) => {
+  const addTyped = async (typed: string, name?: string) => {
     if (!typed.trim()) return refuse(null);
     try {
       const checked = await checkNumber(typed.trim());
       if (checked.ok) {
         refuse(null);
-        add({ kind: 'number', number: checked.number });
+        add({ kind: 'number', number: checked.number, ...(name && { name }) });
         setMobile('');
       } else {
         const key = refusalKey(checked.code);
@@ -77,12 +79,12 @@ export function Sms() {
     }
   };
 
-  // /sms?to=+32… (a mobile clicked in Contacts) fills in that recipient.
+  // /sms?to=+32… (a mobile clicked in Contacts, Reply in the Inbox) fills in that recipient.
   useEffect(() => {
     const to = loc.query.get('to');
     if (to && !prefilled.current) {
       prefilled.current = true;
-      void addTyped(to);
+      void addTyped(to, loc.query.get('name') ?? undefined);
     }
   }, []);
 
@@ -118,7 +120,9 @@ export function Sms() {
     const unpriced = count - numbers.length;
     return { total: priced.reduce((sum, r) => sum + r.cost, 0) + unpriced * preview.cost_per_recipient, estimate: unpriced > 0 };
   }, [preview, count, numbers.length]);
-  const sign = shouldSign(chosen, sender);
+  // The number a reply goes out from is the one the recipient wrote to: they know it already.
+  const replying = !!replyFrom && sender === replyFrom;
+  const sign = !replying && shouldSign(chosen, sender);
 
   const send = async (e: FormEvent) => {
     e.preventDefault();
@@ -146,7 +150,7 @@ export function Sms() {
     to: t('sms.to'),
     'to[]': ([i = 0]) => {
       const r = recipients[i];
-      return r ? (r.kind === 'number' ? r.number : r.name) : t('sms.to');
+      return r ? (r.kind === 'number' ? r.name ?? r.number : r.name) : t('sms.to');
     },
     text: t('sms.message'),
     sender: t('sms.sender'),
@@ -211,7 +215,7 @@ export function Sms() {
                 {!c.usable ? ` — ${t('senders.unverified')}` : ''}
               </option>
             ))}
-            {sender && !choices.some((c) => c.value === sender) && <option value={sender}>{sender}</option>}
+            {sender && !choices.some((c) => c.value === sender) && <option value={sender}>{replying ? t('replies.senderOfConversation', { value: sender }) : sender}</option>}
           </select>
           {sign && (
             <small className="hint" id="sign-hint" data-testid="sign-hint">

@@ -4,6 +4,7 @@ import * as inbox from '../../../modules/inbox/index.js';
 import { principalOf } from '../../auth.js';
 import type { HttpDeps } from '../../deps.js';
 import { IdParams, Nullable, errorResponses } from '../../schemas.js';
+import { viewerOf } from './contact-views.js';
 
 const read = { scope: 'messages:read' } as const;
 const write = { scope: 'messages:write' } as const;
@@ -25,6 +26,9 @@ const InboxItemSchema = Type.Object({
     text: Type.String({ description: 'Its first 160 characters' }),
     sent_at: Type.String({ format: 'date-time' }),
   })),
+  contact_name: Nullable(Type.String({ description: 'The name the sender has in an address book you see (personal first, then shared)' })),
+  opted_out: Type.Boolean({ description: 'The sender replied STOP and is on the suppression list now: do not offer a reply' }),
+  suppressed: Type.Boolean({ description: 'The sender is on the suppression list now (opted out or added by hand): a reply to it would be refused' }),
 });
 const UnroutableSchema = Type.Intersect([InboxItemSchema, Type.Object({ connector_id: Type.String() })]);
 
@@ -56,6 +60,34 @@ function itemView(m: inbox.InboxMessage): Static<typeof InboxItemSchema> {
     read: m.readAt !== null,
     read_at: m.readAt?.toISOString() ?? null,
     reply_to: m.replyTo ? { id: m.replyTo.id, to: m.replyTo.to, text: m.replyTo.text, sent_at: m.replyTo.sendAt.toISOString() } : null,
+    contact_name: m.contactName,
+    opted_out: m.suppressed === 'opt_out',
+    suppressed: m.suppressed !== null,
+  };
+}
+
+const ConversationSchema = Type.Object({
+  number: Type.String({ description: 'The other side, E.164 when it is a number' }),
+  contact_name: Nullable(Type.String()),
+  opted_out: Type.Boolean({ description: 'The number replied STOP and is on the suppression list now' }),
+  suppressed: Type.Boolean({ description: 'The number is on the suppression list now, for any reason' }),
+  data: Type.Array(Type.Object({
+    direction: Type.Union([Type.Literal('out'), Type.Literal('in')], { description: 'out: sent to the number; in: a reply from it' }),
+    id: Type.String({ description: 'A message id (out) or an inbox id (in)' }),
+    at: Type.String({ format: 'date-time', description: 'out: send_at; in: received_at' }),
+    text: Type.String(),
+    ours: Type.String({ description: 'out: the sender it went out as; in: our number it was written to' }),
+    status: Nullable(Type.String({ description: 'out: the message status' })),
+  }), { description: 'Oldest first: the latest `limit` messages both ways' }),
+});
+
+function conversationView(c: inbox.Conversation): Static<typeof ConversationSchema> {
+  return {
+    number: c.number,
+    contact_name: c.contactName,
+    opted_out: c.suppressed === 'opt_out',
+    suppressed: c.suppressed !== null,
+    data: c.entries.map((e) => ({ direction: e.direction, id: e.id, at: e.at.toISOString(), text: e.text, ours: e.ours, status: e.status })),
   };
 }
 
@@ -76,13 +108,26 @@ export const inboxRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async 
       response: { 200: Type.Object({ data: Type.Array(InboxItemSchema), next_cursor: Nullable(Type.String()), unread_count: Type.Integer() }), ...errorResponses },
     },
   }, async (request) => {
-    const accountId = principalOf(request).accountId;
+    const principal = principalOf(request);
+    const accountId = principal.accountId;
     const q = request.query;
-    const page = await inbox.listInbox(deps.db, accountId, {
+    const page = await inbox.listInbox(deps.db, viewerOf(principal), {
       limit: q.limit, ...(q.unread !== undefined && { unread: q.unread }), ...(q.from !== undefined && { from: q.from }), ...(q.cursor && { cursor: q.cursor }),
     });
     return { data: page.data.map(itemView), next_cursor: page.nextCursor, unread_count: await inbox.countUnreadInbox(deps.db, accountId) };
   });
+
+  app.get('/v1/conversation', {
+    config: { auth: read },
+    schema: {
+      tags: ['inbox'], summary: 'Messages sent to one number and replies received from it, oldest first',
+      querystring: Type.Object({
+        number: Type.String({ minLength: 1, maxLength: 40, description: 'The other side (E.164)' }),
+        limit: Type.Integer({ minimum: 1, maximum: 500, default: 200 }),
+      }, { additionalProperties: false }),
+      response: { 200: ConversationSchema, ...errorResponses },
+    },
+  }, async (request) => conversationView(await inbox.getConversation(deps.db, viewerOf(principalOf(request)), request.query.number, request.query.limit)));
 
   app.get('/v1/inbox/unread-count', {
     config: { auth: read },
@@ -92,13 +137,13 @@ export const inboxRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async 
   app.get('/v1/inbox/:id', {
     config: { auth: read },
     schema: { tags: ['inbox'], summary: 'One reply', params: IdParams, response: { 200: InboxItemSchema, ...errorResponses } },
-  }, async (request) => itemView(await inbox.getInboxMessage(deps.db, principalOf(request).accountId, request.params.id)));
+  }, async (request) => itemView(await inbox.getInboxMessage(deps.db, viewerOf(principalOf(request)), request.params.id)));
 
   for (const [action, isRead] of [['read', true], ['unread', false]] as const) {
     app.post(`/v1/inbox/:id/${action}`, {
       config: { auth: write },
       schema: { tags: ['inbox'], summary: `Mark a reply ${action}`, params: IdParams, response: { 200: InboxItemSchema, ...errorResponses } },
-    }, async (request) => itemView(await inbox.markInboxRead(deps.db, principalOf(request).accountId, request.params.id, isRead)));
+    }, async (request) => itemView(await inbox.markInboxRead(deps.db, viewerOf(principalOf(request)), request.params.id, isRead)));
   }
 
   app.delete('/v1/inbox/:id', {

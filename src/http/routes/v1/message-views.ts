@@ -23,6 +23,11 @@ export const MessageSchema = Type.Object({
   list_id: Nullable(Type.String({ description: 'The list the recipient came from' })),
 });
 
+export const MessageListItemSchema = Type.Intersect([
+  MessageSchema,
+  Type.Object({ contact_name: Nullable(Type.String({ description: 'The name the recipient has in an address book you see (personal first, then shared)' })) }),
+]);
+
 export const MessageDetailSchema = Type.Intersect([
   MessageSchema,
   Type.Object({

@@ -2,12 +2,11 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Principal } from '../../../modules/accounts/index.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import * as messages from '../../../modules/messages/index.js';
-import { decodeIdCursor } from '../../../platform/cursor.js';
 import { principalOf } from '../../auth.js';
 import type { HttpDeps } from '../../deps.js';
 import { IdParams, Nullable, errorResponses } from '../../schemas.js';
-import { PhoneType } from './contact-views.js';
-import { messageView, MessageSchema, MessageDetailSchema, messageDetailView } from './message-views.js';
+import { PhoneType, viewerOf } from './contact-views.js';
+import { messageView, MessageDetailSchema, MessageListItemSchema, messageDetailView } from './message-views.js';
 
 const MAX_RECIPIENTS = 10_000;
 const Text = Type.String({ maxLength: 10_000, description: 'The message; GSM 7-bit when it can be, UCS-2 otherwise' });
@@ -121,25 +120,25 @@ export const messageRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => asyn
     config: { auth: { scope: 'messages:read' } },
     schema: {
       tags: ['messages'],
-      summary: 'Messages, newest first, with filters and cursor pagination',
+      summary: 'Messages, newest first by send_at (when each goes or went out), with filters and cursor pagination',
       querystring: Type.Object(
         {
           status: Type.Optional(Status),
           to: Type.Optional(Type.String({ maxLength: 40 })),
           client_reference: Type.Optional(Type.String({ maxLength: 100 })),
           batch_id: Type.Optional(Type.String({ maxLength: 64 })),
-          from: Type.Optional(Type.String({ format: 'date-time' })),
-          until: Type.Optional(Type.String({ format: 'date-time' })),
+          from: Type.Optional(Type.String({ format: 'date-time', description: 'Only messages whose send_at is at or after this' })),
+          until: Type.Optional(Type.String({ format: 'date-time', description: 'Only messages whose send_at is before this' })),
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-          cursor: Type.Optional(Type.String({ maxLength: 64 })),
+          cursor: Type.Optional(Type.String({ maxLength: 200 })),
         },
         { additionalProperties: false },
       ),
-      response: { 200: Type.Object({ data: Type.Array(MessageSchema), next_cursor: Nullable(Type.String()) }), ...errorResponses },
+      response: { 200: Type.Object({ data: Type.Array(MessageListItemSchema), next_cursor: Nullable(Type.String()) }), ...errorResponses },
     },
   }, async (request) => {
     const q = request.query;
-    const rows = await messages.listMessages(deps.db, principalOf(request).accountId, {
+    const page = await messages.listMessagePage(deps.db, viewerOf(principalOf(request)), {
       limit: q.limit,
       ...(q.status && { status: q.status as messages.MessageStatus }),
       ...(q.to && { recipient: q.to }),
@@ -147,9 +146,9 @@ export const messageRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => asyn
       ...(q.batch_id && { batchId: q.batch_id }),
       ...(q.from && { from: new Date(q.from) }),
       ...(q.until && { to: new Date(q.until) }),
-      ...(q.cursor && { before: decodeIdCursor(q.cursor, 'msg')! }),
+      ...(q.cursor && { cursor: q.cursor }),
     });
-    return { data: rows.map(messageView), next_cursor: rows.length === q.limit ? rows[rows.length - 1]!.id : null };
+    return { data: page.data.map((m) => ({ ...messageView(m.message), contact_name: m.contactName })), next_cursor: page.nextCursor };
   });
 
   app.delete('/v1/messages/:id', {

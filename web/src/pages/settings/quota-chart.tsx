@@ -6,6 +6,10 @@ import type { UsagePoint } from '../../types';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
+/** Whether there is anything to draw: a month with something used, or a quota or credit left. */
+export const hasUsage = (points: UsagePoint[]) =>
+  points.some((p) => p.quota_used > 0 || p.provision_used > 0 || (p.quota_remaining ?? 0) > 0 || (p.provision_remaining ?? 0) > 0);
+
 /**
  * Used and remaining per month: included SMS on the left axis, bought credit
  * on the right, each as one stacked bar. A table below says the same for
@@ -48,6 +52,8 @@ export function QuotaChart({ points, timeZone }: { points: UsagePoint[]; timeZon
     return () => chart.destroy();
   }, [points, labels.join(), t, f.locale]);
 
+  // An empty chart reads as broken: say why there is nothing to draw.
+  if (!hasUsage(points)) return <p className="card" data-testid="quota-empty">{t('quotaChart.empty')}</p>;
   return (
     <figure className="chart">
       <div className="chart-box">
