@@ -1,0 +1,176 @@
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import * as addFormatsModule from 'ajv-formats';
+import spec from './openapi.snapshot.json';
+
+// Checks the web tests' fake answers and the requests the app sends against
+// the server's OpenAPI spec (a snapshot, refreshed by `npm run openapi:snapshot`),
+// so a fake cannot drift from what Herald really says.
+
+type Schema = Record<string, unknown>;
+interface Operation {
+  parameters?: { in: string; name: string; required?: boolean; schema: Schema }[];
+  requestBody?: { content?: Record<string, { schema?: Schema }> };
+  responses?: Record<string, { content?: Record<string, { schema?: Schema }> }>;
+}
+type PathItem = Record<string, Operation>;
+
+// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
+type AddFormats = (ajv: Ajv2020) => Ajv2020;
+const wrapped = addFormatsModule as unknown as { default: AddFormats & { default?: AddFormats } };
+const addFormats = wrapped.default.default ?? wrapped.default;
+
+const answers = addFormats(new Ajv2020({ allErrors: true, strict: false }));
+const requests = addFormats(new Ajv2020({ allErrors: true, strict: false, useDefaults: true }));
+const coercing = addFormats(new Ajv2020({ allErrors: true, strict: false, coerceTypes: 'array' }));
+
+const paths = (spec as unknown as { paths: Record<string, PathItem> }).paths;
+// Literal paths before templates, as the server's router prefers them (/v1/contacts/export
+// before /v1/contacts/{id}).
+const templates = Object.keys(paths)
+  .map((template) => ({
+    template,
+    params: (template.match(/\{/g) ?? []).length,
+    pattern: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '([^/]+)')}$`),
+    names: [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!),
+  }))
+  .sort((a, b) => a.params - b.params);
+
+export interface Route {
+  key: string;
+  operation: Operation;
+  pathParams: Record<string, string>;
+}
+
+/** The operation behind "METHOD /path", or why there is none. */
+export function findRoute(method: string, path: string): Route | string {
+  const hit = templates.find((t) => t.pattern.test(path));
+  if (!hit) return `${method} ${path}: no such path in the API`;
+  const operation = paths[hit.template]![method.toLowerCase()];
+  if (!operation) return `${method} ${path}: ${hit.template} has no ${method} (it has ${Object.keys(paths[hit.template]!).join(', ').toUpperCase()})`;
+  const values = hit.pattern.exec(path)!.slice(1);
+  const pathParams = Object.fromEntries(hit.names.map((name, i) => [name, decodeURIComponent(values[i]!)]));
+  return { key: `${method} ${hit.template}`, operation, pathParams };
+}
+
+/** The statuses the operation declares, and the one a plain fake answer gets. */
+export function successStatus(route: Route): number {
+  const ok = Object.keys(route.operation.responses ?? {}).map(Number).filter((s) => s >= 200 && s < 300);
+  return ok[0] ?? 200;
+}
+
+/** Problems with the query string and path parameters the app sent. */
+export function checkParameters(route: Route, url: URL): string[] {
+  const problems: string[] = [];
+  const declared = route.operation.parameters ?? [];
+  for (const name of new Set(url.searchParams.keys())) {
+    if (!declared.some((p) => p.in === 'query' && p.name === name)) problems.push(`${route.key}: query parameter "${name}" is not in the API`);
+  }
+  for (const param of declared) {
+    const value = param.in === 'query' ? url.searchParams.get(param.name) : param.in === 'path' ? route.pathParams[param.name] : undefined;
+    if (param.in !== 'query' && param.in !== 'path') continue;
+    if (value === null || value === undefined) {
+      // The server fills in a default (ajv useDefaults), so such a parameter may be left out.
+      if (param.required && param.schema.default === undefined) problems.push(`${route.key}: ${param.in} parameter "${param.name}" is required`);
+      continue;
+    }
+    // Text converted as the server does: coercion works on a property, not a bare value.
+    const validate = compiledParameter(param.schema);
+    if (!validate({ value })) problems.push(`${route.key}: ${param.in} parameter "${param.name}"=${JSON.stringify(value)} ${describe(validate)}`);
+  }
+  return problems;
+}
+
+/** Problems with a request body the app sent. */
+export function checkRequest(route: Route, body: unknown, contentType: string | undefined): string[] {
+  const jsonSchema = route.operation.requestBody?.content?.['application/json']?.schema;
+  // A raw body (a file upload) is the route's own business; the spec does not describe it.
+  if (!contentType?.startsWith('application/json')) {
+    // Fastify validates a missing body as null.
+    return body === undefined && jsonSchema ? validateAgainst(jsonSchema, null, `${route.key} request without a body`, requests) : [];
+  }
+  if (!jsonSchema) return [`${route.key}: sent a JSON body, but the API takes none`];
+  // On a copy: the server fills in defaults, and the test may read the body it recorded.
+  return validateAgainst(jsonSchema, structuredClone(body), `${route.key} request body`, requests);
+}
+
+/** Problems with a faked answer: its status must be declared and its body match. */
+export function checkResponse(route: Route, status: number, body: string, contentType: string | null): string[] {
+  const declared = route.operation.responses?.[String(status)];
+  // Any route may answer a 5xx with the error body (the error handler's, or 503 while closing).
+  if (!declared && status >= 500) return validateAgainst(errorSchema(), parse(body), `${route.key} ${status}`);
+  if (!declared) return [`${route.key}: answers ${status}, which the API does not declare (${Object.keys(route.operation.responses ?? {}).join(', ')})`];
+  const schema = declared.content?.['application/json']?.schema;
+  if (status === 204) return body === '' ? [] : [`${route.key}: a 204 has no body, the fake gives ${body.slice(0, 80)}`];
+  if (!schema) return [];
+  if (!contentType?.includes('json')) return [`${route.key} ${status}: the API answers JSON, the fake ${contentType ?? 'no content type'}`];
+  return validateAgainst(schema, parse(body), `${route.key} ${status}`);
+}
+
+function errorSchema(): Schema {
+  for (const item of Object.values(paths)) {
+    for (const op of Object.values(item)) {
+      const schema = op.responses?.['400']?.content?.['application/json']?.schema;
+      if (schema) return schema;
+    }
+  }
+  throw new Error('the spec has no error answer');
+}
+
+function parse(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return Symbol.for('not JSON');
+  }
+}
+
+function validateAgainst(schema: Schema, value: unknown, what: string, ajv = answers): string[] {
+  if (typeof value === 'symbol') return [`${what}: not JSON`];
+  const validate = compiled(ajv, schema);
+  return validate(value) ? [] : [`${what}: ${describe(validate)}`];
+}
+
+function describe(validate: ValidateFunction): string {
+  return (validate.errors ?? [])
+    .map((e) => {
+      const where = e.instancePath || '(top)';
+      if (e.keyword === 'unevaluatedProperties') return `${where} has "${String(e.params.unevaluatedProperty)}", which the API does not have`;
+      return `${where} ${e.message ?? e.keyword}`;
+    })
+    .join('; ');
+}
+
+const bodies = new Map<Ajv2020, WeakMap<Schema, ValidateFunction>>([[answers, new WeakMap()], [requests, new WeakMap()]]);
+function compiled(ajv: Ajv2020, schema: Schema): ValidateFunction {
+  const cache = bodies.get(ajv)!;
+  const validate = cache.get(schema) ?? ajv.compile(closed(schema));
+  cache.set(schema, validate);
+  return validate;
+}
+
+const parameters = new WeakMap<Schema, ValidateFunction>();
+function compiledParameter(schema: Schema): ValidateFunction {
+  const validate = parameters.get(schema) ?? coercing.compile({ type: 'object', properties: { value: schema } });
+  parameters.set(schema, validate);
+  return validate;
+}
+
+/**
+ * A copy of the schema where an object takes only the properties the API lists,
+ * unless the schema itself allows more: the server serialises answers by their
+ * schema, so a property it does not list never reaches the app.
+ */
+function closed(schema: unknown, inAllOf = false): Schema {
+  if (Array.isArray(schema)) return schema.map((s) => closed(s, inAllOf)) as unknown as Schema;
+  if (!schema || typeof schema !== 'object') return schema as Schema;
+  const out: Schema = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'allOf') out[key] = (value as unknown[]).map((s) => closed(s, true));
+    else if (key === 'properties') out[key] = Object.fromEntries(Object.entries(value as Schema).map(([k, v]) => [k, closed(v)]));
+    else if (key === 'enum' || key === 'required') out[key] = value;
+    else out[key] = typeof value === 'object' ? closed(value) : value;
+  }
+  const isObject = 'properties' in out || 'allOf' in out;
+  if (isObject && !inAllOf && !('additionalProperties' in out) && !('unevaluatedProperties' in out)) out.unevaluatedProperties = false;
+  return out;
+}
