@@ -134,7 +134,8 @@ function describe(validate: ValidateFunction): string {
   return (validate.errors ?? [])
     .map((e) => {
       const where = e.instancePath || '(top)';
-      if (e.keyword === 'unevaluatedProperties') return `${where} has "${String(e.params.unevaluatedProperty)}", which the API does not have`;
+      const extra = e.keyword === 'unevaluatedProperties' ? e.params.unevaluatedProperty : e.keyword === 'additionalProperties' ? e.params.additionalProperty : undefined;
+      if (extra !== undefined) return `${where} has "${String(extra)}", which the API does not have`;
       return `${where} ${e.message ?? e.keyword}`;
     })
     .join('; ');
