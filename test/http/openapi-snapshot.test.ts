@@ -25,5 +25,5 @@ describe('the OpenAPI snapshot the web tests check their fakes against', () => {
       await app.close();
       await database.close();
     }
-  });
+  }, 60_000); // Building the whole app takes seconds on a busy machine.
 });
