@@ -141,18 +141,21 @@ function describe(validate: ValidateFunction): string {
     .join('; ');
 }
 
-const bodies = new Map<Ajv2020, WeakMap<Schema, ValidateFunction>>([[answers, new WeakMap()], [requests, new WeakMap()]]);
+// By content: every route repeats the error schema, and compiling is the slow part.
+const bodies = new Map<Ajv2020, Map<string, ValidateFunction>>([[answers, new Map()], [requests, new Map()]]);
 function compiled(ajv: Ajv2020, schema: Schema): ValidateFunction {
   const cache = bodies.get(ajv)!;
-  const validate = cache.get(schema) ?? ajv.compile(closed(schema));
-  cache.set(schema, validate);
+  const key = JSON.stringify(schema);
+  const validate = cache.get(key) ?? ajv.compile(closed(schema));
+  cache.set(key, validate);
   return validate;
 }
 
-const parameters = new WeakMap<Schema, ValidateFunction>();
+const parameters = new Map<string, ValidateFunction>();
 function compiledParameter(schema: Schema): ValidateFunction {
-  const validate = parameters.get(schema) ?? coercing.compile({ type: 'object', properties: { value: schema } });
-  parameters.set(schema, validate);
+  const key = JSON.stringify(schema);
+  const validate = parameters.get(key) ?? coercing.compile({ type: 'object', properties: { value: schema } });
+  parameters.set(key, validate);
   return validate;
 }
 
