@@ -1,4 +1,4 @@
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv, type ValidateFunction } from 'ajv';
 import * as addFormatsModule from 'ajv-formats';
 import spec from './openapi.snapshot.json';
 
@@ -15,13 +15,13 @@ interface Operation {
 type PathItem = Record<string, Operation>;
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
-type AddFormats = (ajv: Ajv2020) => Ajv2020;
+type AddFormats = (ajv: Ajv) => Ajv;
 const wrapped = addFormatsModule as unknown as { default: AddFormats & { default?: AddFormats } };
 const addFormats = wrapped.default.default ?? wrapped.default;
 
-const answers = addFormats(new Ajv2020({ allErrors: true, strict: false }));
-const requests = addFormats(new Ajv2020({ allErrors: true, strict: false, useDefaults: true }));
-const coercing = addFormats(new Ajv2020({ allErrors: true, strict: false, coerceTypes: 'array' }));
+const answers = addFormats(new Ajv({ allErrors: true, strict: false }));
+const requests = addFormats(new Ajv({ allErrors: true, strict: false, useDefaults: true }));
+const coercing = addFormats(new Ajv({ allErrors: true, strict: false, coerceTypes: 'array' }));
 
 const paths = (spec as unknown as { paths: Record<string, PathItem> }).paths;
 // Literal paths before templates, as the server's router prefers them (/v1/contacts/export
@@ -134,7 +134,7 @@ function describe(validate: ValidateFunction): string {
   return (validate.errors ?? [])
     .map((e) => {
       const where = e.instancePath || '(top)';
-      const extra = e.keyword === 'unevaluatedProperties' ? e.params.unevaluatedProperty : e.keyword === 'additionalProperties' ? e.params.additionalProperty : undefined;
+      const extra = e.keyword === 'additionalProperties' ? e.params.additionalProperty : undefined;
       if (extra !== undefined) return `${where} has "${String(extra)}", which the API does not have`;
       return `${where} ${e.message ?? e.keyword}`;
     })
@@ -142,8 +142,8 @@ function describe(validate: ValidateFunction): string {
 }
 
 // By content: every route repeats the error schema, and compiling is the slow part.
-const bodies = new Map<Ajv2020, Map<string, ValidateFunction>>([[answers, new Map()], [requests, new Map()]]);
-function compiled(ajv: Ajv2020, schema: Schema): ValidateFunction {
+const bodies = new Map<Ajv, Map<string, ValidateFunction>>([[answers, new Map()], [requests, new Map()]]);
+function compiled(ajv: Ajv, schema: Schema): ValidateFunction {
   const cache = bodies.get(ajv)!;
   const key = JSON.stringify(schema);
   const validate = cache.get(key) ?? ajv.compile(closed(schema));
@@ -162,19 +162,33 @@ function compiledParameter(schema: Schema): ValidateFunction {
 /**
  * A copy of the schema where an object takes only the properties the API lists,
  * unless the schema itself allows more: the server serialises answers by their
- * schema, so a property it does not list never reaches the app.
+ * schema, so a property it does not list never reaches the app. Objects joined
+ * by allOf (TypeBox's Composite) become one, so that each part does not refuse
+ * the other's properties.
  */
-function closed(schema: unknown, inAllOf = false): Schema {
-  if (Array.isArray(schema)) return schema.map((s) => closed(s, inAllOf)) as unknown as Schema;
+function closed(schema: unknown): Schema {
+  if (Array.isArray(schema)) return schema.map(closed) as unknown as Schema;
   if (!schema || typeof schema !== 'object') return schema as Schema;
+  const merged = mergeAllOf(schema as Schema);
   const out: Schema = {};
-  for (const [key, value] of Object.entries(schema)) {
-    if (key === 'allOf') out[key] = (value as unknown[]).map((s) => closed(s, true));
-    else if (key === 'properties') out[key] = Object.fromEntries(Object.entries(value as Schema).map(([k, v]) => [k, closed(v)]));
+  for (const [key, value] of Object.entries(merged)) {
+    if (key === 'properties') out[key] = Object.fromEntries(Object.entries(value as Schema).map(([k, v]) => [k, closed(v)]));
     else if (key === 'enum' || key === 'required') out[key] = value;
     else out[key] = typeof value === 'object' ? closed(value) : value;
   }
-  const isObject = 'properties' in out || 'allOf' in out;
-  if (isObject && !inAllOf && !('additionalProperties' in out) && !('unevaluatedProperties' in out)) out.unevaluatedProperties = false;
+  if ('properties' in out && !('additionalProperties' in out)) out.additionalProperties = false;
   return out;
+}
+
+function mergeAllOf(schema: Schema): Schema {
+  const parts = schema.allOf as Schema[] | undefined;
+  if (!parts?.every((p) => p.type === 'object' && !p.allOf)) return schema;
+  const { allOf: _, ...rest } = schema;
+  return {
+    ...rest,
+    type: 'object',
+    properties: Object.assign({}, ...parts.map((p) => p.properties ?? {})),
+    required: parts.flatMap((p) => (p.required as string[] | undefined) ?? []),
+    ...(parts.some((p) => 'additionalProperties' in p) && { additionalProperties: parts.find((p) => 'additionalProperties' in p)!.additionalProperties }),
+  };
 }
