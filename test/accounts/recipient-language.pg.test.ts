@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as accounts from '../../src/modules/accounts/index.js';
+import * as creditAlerts from '../../src/modules/credit-alerts/index.js';
 import * as mail from '../../src/modules/mail/index.js';
 import { decodeGsm7 } from '../../src/modules/sms-text/index.js';
 import { createTestApp, json, requester, type TestApp } from '../helpers/app.js';
 import { createMember, createOwner, uniqueEmail, type TestUser } from '../helpers/factories.js';
-import { startSmsWorld } from '../helpers/sms-world.js';
+import { fund, startSmsWorld } from '../helpers/sms-world.js';
 
 /** Herald's own SMS and emails go out in the language of the one who reads them. */
 describe('the recipient\'s language', () => {
@@ -61,6 +62,20 @@ describe('the recipient\'s language', () => {
     const refused = await call(inviter.caller, 'POST', '/v1/users', { email: uniqueEmail('pt'), role: 'member', locale: 'pt' });
     expect(refused.statusCode).toBe(400);
     expect(json(refused).error.field).toMatch(/locale/);
+  });
+
+  it('tells each administrator of low credit in their own language, amounts written their way', async () => {
+    const boss = await createOwner(t.app, t.db, 'Kredit AG');
+    const admin = await createMember(t.app, boss, 'admin');
+    await speak(boss, 'nl');
+    await speak(admin, 'de');
+    await fund(t, boss.accountId, 100_050n);
+    expect((await call(boss.caller, 'PUT', '/v1/credit/alert', { threshold: 150_000 })).statusCode).toBe(200);
+    expect(await creditAlerts.checkCreditAlerts(t.db)).toBeGreaterThanOrEqual(1);
+    const [dutch] = await outbox(boss.email);
+    expect(dutch!.subject).toBe('Uw Herald-tegoed raakt op');
+    expect(dutch!.text_body).toContain('gedaald tot 1.000,50, onder de 1.500,00');
+    expect((await outbox(admin.email))[0]!.subject).toBe('Ihr Herald-Guthaben wird knapp');
   });
 
   it('writes to an address it does not know in the account\'s language, its owner\'s', async () => {
