@@ -36,6 +36,14 @@ describe('the fake API', () => {
     expect(await problemsOf({ 'PATCH /v1/contacts/ctc_1': () => apiError(404, 'not_found', 'No contact ctc_1') }, () => patch('/v1/contacts/ctc_1', { name: 'B' }))).toEqual([]);
   });
 
+  it('routes as the server does: a literal path before a template, per method', async () => {
+    // The export, not the contact {id} = "export" (which answers JSON).
+    const csv = () => new Response('Name\r\n', { headers: { 'content-type': 'text/csv' } });
+    expect(await problemsOf({ 'GET /v1/contacts/export': csv }, () => fetch('/v1/contacts/export?format=csv'))).toEqual([]);
+    // /v1/webhooks/callback-secret has no DELETE; /v1/webhooks/{id} has.
+    expect(await problemsOf({ 'DELETE /v1/webhooks/callback-secret': undefined }, () => del('/v1/webhooks/callback-secret'))).toEqual([]);
+  });
+
   it('refuses an answer with a field renamed, missing, of the wrong type, or one the API does not have', async () => {
     const { name: _, ...nameless } = contact();
     expect(await problemsOf({ 'GET /v1/contacts': { data: [{ ...nameless, full_name: 'Alice' }], next_cursor: null } }, () => get('/v1/contacts'))).toEqual([

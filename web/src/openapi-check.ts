@@ -25,12 +25,12 @@ const coercing = addFormats(new Ajv({ allErrors: true, strict: false, coerceType
 
 const paths = (spec as unknown as { paths: Record<string, PathItem> }).paths;
 // Literal paths before templates, as the server's router prefers them (/v1/contacts/export
-// before /v1/contacts/{id}).
+// before /v1/contacts/{id}); its routes are per method, so the first path with the method wins.
 const templates = Object.keys(paths)
   .map((template) => ({
     template,
     params: (template.match(/\{/g) ?? []).length,
-    pattern: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '([^/]+)')}$`),
+    pattern: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '([^/]+)')}$`),
     names: [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!),
   }))
   .sort((a, b) => a.params - b.params);
@@ -43,16 +43,17 @@ export interface Route {
 
 /** The operation behind "METHOD /path", or why there is none. */
 export function findRoute(method: string, path: string): Route | string {
-  const hit = templates.find((t) => t.pattern.test(path));
-  if (!hit) return `${method} ${path}: no such path in the API`;
-  const operation = paths[hit.template]![method.toLowerCase()];
-  if (!operation) return `${method} ${path}: ${hit.template} has no ${method} (it has ${Object.keys(paths[hit.template]!).join(', ').toUpperCase()})`;
+  const matching = templates.filter((t) => t.pattern.test(path));
+  if (!matching.length) return `${method} ${path}: no such path in the API`;
+  const hit = matching.find((t) => paths[t.template]![method.toLowerCase()]);
+  if (!hit) return `${method} ${path}: ${matching[0]!.template} has no ${method} (it has ${Object.keys(paths[matching[0]!.template]!).join(', ').toUpperCase()})`;
+  const operation = paths[hit.template]![method.toLowerCase()]!;
   const values = hit.pattern.exec(path)!.slice(1);
   const pathParams = Object.fromEntries(hit.names.map((name, i) => [name, decodeURIComponent(values[i]!)]));
   return { key: `${method} ${hit.template}`, operation, pathParams };
 }
 
-/** The statuses the operation declares, and the one a plain fake answer gets. */
+/** The status a plain fake answer gets: the operation's success status. */
 export function successStatus(route: Route): number {
   const ok = Object.keys(route.operation.responses ?? {}).map(Number).filter((s) => s >= 200 && s < 300);
   return ok[0] ?? 200;
@@ -66,8 +67,8 @@ export function checkParameters(route: Route, url: URL): string[] {
     if (!declared.some((p) => p.in === 'query' && p.name === name)) problems.push(`${route.key}: query parameter "${name}" is not in the API`);
   }
   for (const param of declared) {
-    const value = param.in === 'query' ? url.searchParams.get(param.name) : param.in === 'path' ? route.pathParams[param.name] : undefined;
     if (param.in !== 'query' && param.in !== 'path') continue;
+    const value = param.in === 'query' ? url.searchParams.get(param.name) : route.pathParams[param.name];
     if (value === null || value === undefined) {
       // The server fills in a default (ajv useDefaults), so such a parameter may be left out.
       if (param.required && param.schema.default === undefined) problems.push(`${route.key}: ${param.in} parameter "${param.name}" is required`);
