@@ -32,6 +32,7 @@ export const Name = Type.String({ minLength: 1, maxLength: 200 });
 export const Timezone = Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/Brussels' });
 export const Country = Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2 country, e.g. BE' });
 export const Locale = Type.Union([Type.Literal('en'), Type.Literal('nl'), Type.Literal('de'), Type.Literal('fr')]);
+export const InviteLocale = Type.Union(Locale.anyOf, { description: 'The invitee\'s language, which the invitation is written in; the inviter\'s by default' });
 export const MinorUnits = Type.Integer({ minimum: 0, maximum: 9_000_000_000_000_000, description: 'Money in integer minor units (cents)' });
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);

@@ -1,9 +1,9 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
-import { fakeApi } from './test-kit';
+import { apiError, fakeApi } from './test-kit';
 
-const unauthenticated = () => new Response(JSON.stringify({ error: { code: 'unauthenticated', message: 'Sign in' } }), { status: 401 });
+const unauthenticated = () => apiError(401, 'unauthenticated', 'Sign in');
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -21,7 +21,7 @@ describe('the app before sign-in', () => {
     fakeApi({
       'GET /v1/auth/session': unauthenticated,
       'GET /v1/setup': { needed: false },
-      'POST /v1/auth/sign-in': () => new Response(JSON.stringify({ error: { code: 'invalid_credentials', message: 'Wrong email or password' } }), { status: 401 }),
+      'POST /v1/auth/sign-in': () => apiError(401, 'invalid_credentials', 'Wrong email or password'),
     });
     render(<App />);
     fireEvent.change(await screen.findByLabelText('Email'), { target: { value: 'a@example.com' } });
@@ -32,7 +32,7 @@ describe('the app before sign-in', () => {
 
   it('opens the setup page from the emailed link with its token', async () => {
     history.replaceState(null, '', '/setup#token=tok_1');
-    const calls = fakeApi({ 'GET /v1/auth/session': unauthenticated, 'GET /v1/setup': { needed: true }, 'POST /v1/setup': () => new Response('{}', { status: 400 }) });
+    const calls = fakeApi({ 'GET /v1/auth/session': unauthenticated, 'GET /v1/setup': { needed: true }, 'POST /v1/setup': () => apiError(400, 'invalid_token', 'This link is not valid any more', { field: 'token' }) });
     render(<App />);
     fireEvent.change(await screen.findByLabelText('Organisation'), { target: { value: 'Acme' } });
     fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'Olivia' } });

@@ -33,6 +33,10 @@ function fakeHerald() {
     'GET /v1/auth/session': (_url: string, init: RequestInit) => ({ user: USER, account: ACCOUNTS[actedOn(init)], csrf_token: 'csrf-1', scopes: SCOPES }),
     'GET /v1/subaccounts': (_url: string, init: RequestInit) => ({ data: CHILDREN[actedOn(init)] }),
     'GET /v1/inbox/unread-count': { unread: 0 },
+    // The pages opened on the way.
+    'GET /v1/inbox': { data: [], next_cursor: null, unread_count: 0 },
+    'GET /v1/inbox/forwarding-rules': { data: [] },
+    'GET /v1/messages': { data: [], next_cursor: null },
     'PATCH /v1/me': USER,
   });
 }

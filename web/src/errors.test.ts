@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, get, NETWORK_ERROR } from './api';
 import { describeError, fieldLabel, SERVER_ERROR_CODES } from './errors';
 import i18n from './i18n';
-import { fakeApi } from './test-kit';
+import { fakeApi, fromProxy } from './test-kit';
 
 afterEach(() => vi.unstubAllGlobals());
 const en = i18n.getFixedT('en');
@@ -46,7 +46,7 @@ describe('errors in the user\'s words', () => {
     expect(describeError(offline, en)).toBe('Herald could not be reached. Check your connection and try again.');
     expect(describeError(offline, nl)).toContain('niet bereikbaar');
 
-    fakeApi({ 'GET /v1/contacts': () => new Response('<html>Bad gateway</html>', { status: 502 }) });
+    fakeApi({ 'GET /v1/contacts': () => fromProxy(new Response('<html>Bad gateway</html>', { status: 502 })) });
     const gateway = await get('/v1/contacts').catch((e: unknown) => e);
     expect(describeError(gateway, en)).toBe('Something went wrong (HTTP 502).');
     expect(describeError(gateway, i18n.getFixedT('fr'))).toBe('Un problème est survenu (HTTP 502).');

@@ -1,25 +1,76 @@
 import { vi } from 'vitest';
+import { checkParameters, checkRequest, checkResponse, findRoute, successStatus } from './openapi-check';
 import type { SessionState } from './session';
 import type { User } from './types';
 
 type Handler = (url: string, init: RequestInit) => unknown;
 
-/** Replaces fetch with answers by "METHOD /path" (query left off); records the calls. */
+const problems: string[] = [];
+const offServer = new WeakSet<Response>();
+
+/** An answer Herald itself never gives (a proxy's error page): left unchecked against the API. */
+export function fromProxy(response: Response): Response {
+  offServer.add(response);
+  return response;
+}
+
+/**
+ * Replaces fetch with answers by "METHOD /path" (query left off); records the calls.
+ * Every route faked must exist in the API, every request the app sends must match
+ * the API's parameters and body, and every answer its declared status and schema
+ * (web/src/openapi.snapshot.json). A plain value answers with the route's success
+ * status (undefined for a 204). A mismatch fails the test (`takeFakeProblems`).
+ */
 export function fakeApi(routes: Record<string, Handler | unknown>) {
+  for (const key of Object.keys(routes)) {
+    const [method = '', path = ''] = key.split(' ');
+    const route = findRoute(method, path);
+    if (typeof route === 'string') throw new Error(`fakeApi: ${route}`);
+  }
   const calls: { method: string; url: string; body: unknown; headers: Record<string, string> }[] = [];
   vi.stubGlobal('fetch', async (url: string, init: RequestInit = {}) => {
     const method = init.method ?? 'GET';
-    const path = url.split('?')[0];
-    const body = typeof init.body === 'string' ? JSON.parse(init.body) : init.body;
-    calls.push({ method, url, body, headers: (init.headers ?? {}) as Record<string, string> });
+    const path = url.split('?')[0]!;
+    const headers = (init.headers ?? {}) as Record<string, string>;
+    const contentType = headers['content-type'];
+    const body = typeof init.body === 'string' && contentType?.startsWith('application/json') ? JSON.parse(init.body) : (init.body ?? undefined);
+    calls.push({ method, url, body, headers });
     const key = `${method} ${path}`;
-    if (!(key in routes)) return new Response(JSON.stringify({ error: { code: 'not_found', message: `no fake for ${key}` } }), { status: 404 });
-    const route = routes[key];
-    const answer = typeof route === 'function' ? (route as Handler)(url, init) : route;
-    if (answer instanceof Response) return answer;
-    return new Response(JSON.stringify(answer), { status: 200, headers: { 'content-type': 'application/json' } });
+    const route = findRoute(method, path);
+    if (typeof route === 'string') return refuse([route]);
+    const sent = [...checkParameters(route, new URL(url, 'http://herald.test')), ...checkRequest(route, body, contentType)];
+    if (sent.length) return refuse(sent);
+    if (!(key in routes)) return refuse([`${key}: the app asked, and the test has no fake for it`]);
+    const fake = routes[key];
+    const answer = typeof fake === 'function' ? (fake as Handler)(url, init) : fake;
+    const response = answer instanceof Response ? answer : plain(answer, successStatus(route));
+    if (offServer.has(response)) return response;
+    const text = await response.clone().text();
+    const wrong = checkResponse(route, response.status, text, response.headers.get('content-type'));
+    return wrong.length ? refuse(wrong) : response;
   });
   return calls;
+}
+
+function plain(answer: unknown, status: number): Response {
+  if (answer === undefined) return new Response(null, { status });
+  return new Response(JSON.stringify(answer), { status, headers: { 'content-type': 'application/json' } });
+}
+
+// Recorded for the test to fail on, and thrown so the app under test stops there too.
+function refuse(found: string[]): never {
+  problems.push(...found);
+  throw new TypeError(`fake API: ${found.join('\n')}`);
+}
+
+/** What fakes and requests got wrong since the last call (test-setup fails the test on it). */
+export function takeFakeProblems(): string[] {
+  return problems.splice(0);
+}
+
+/** An error answer as Herald's error handler writes it. */
+export function apiError(status: number, code: string, message: string, extra: { field?: string; reason?: string } = {}): Response {
+  return new Response(JSON.stringify({ error: { code, message, ...extra, requestId: 'req_test' } }), { status, headers: { 'content-type': 'application/json' } });
 }
 
 export const preview = (over: Record<string, unknown> = {}) => ({
@@ -27,8 +78,8 @@ export const preview = (over: Record<string, unknown> = {}) => ({
   problem: null, price_per_part: 5, cost_per_recipient: 5, recipients: [], ...over,
 });
 
-const USER = { id: 'usr_1', account_id: 'acct_1', email: 'olivia@example.com', name: 'Olivia', role: 'owner', locale: 'en', timezone: null, mobile: null, status: 'active', created_at: '' };
-const ACCOUNT = { id: 'acct_1', name: 'Acme', default_country: 'BE', timezone: 'Europe/Brussels', spending_limit: null, sms_max_parts: 10, allowed_countries: null, is_operator: false, created_at: '' };
+const USER = { id: 'usr_1', account_id: 'acct_1', email: 'olivia@example.com', name: 'Olivia', role: 'owner', locale: 'en', timezone: null, mobile: null, status: 'active', created_at: '2026-01-01T00:00:00Z' };
+const ACCOUNT = { id: 'acct_1', name: 'Acme', default_country: 'BE', timezone: 'Europe/Brussels', spending_limit: null, sms_max_parts: 10, allowed_countries: null, is_operator: false, created_at: '2026-01-01T00:00:00Z' };
 
 /** A signed-in owner with every scope, for pages that read the session. */
 export function sessionFor(user: Partial<User> = {}, scopes = ['account:read', 'account:write', 'messages:read', 'messages:write']): SessionState {

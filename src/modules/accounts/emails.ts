@@ -1,15 +1,12 @@
-// Texts of the emails this module sends. Plain text only: nothing from the
-// user is ever interpreted as markup or template code.
-export function passwordResetEmail(link: string) {
-  return {
-    subject: 'Reset your Herald password',
-    text: `Someone asked to reset the password of your Herald account.\n\nTo choose a new password, open this link within 30 minutes:\n${link}\n\nIf it was not you, ignore this email: your password stays as it is.\n`,
-  };
+import { textsFor, type Email, type Locale } from '../texts/index.js';
+
+// The emails this module sends, in the recipient's language (modules/texts).
+
+export function passwordResetEmail(link: string, minutes: number, locale: Locale): Email {
+  return textsFor(locale).passwordReset(link, minutes);
 }
 
-export function invitationEmail(link: string, accountName: string) {
-  return {
-    subject: `You are invited to ${accountName.replace(/[\r\n]+/g, ' ')} on Herald`,
-    text: `You have been given access to the Herald account "${accountName}".\n\nTo choose your password and sign in, open this link within 7 days:\n${link}\n`,
-  };
+export function invitationEmail(link: string, accountName: string, days: number, locale: Locale): Email {
+  // The subject is one header line, whatever the name holds.
+  return textsFor(locale).invitation(link, accountName.replace(/[\r\n]+/g, ' '), days);
 }

@@ -1,6 +1,7 @@
 import type { Executor } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors.js';
 import { enqueueEmail, forgetEmailSecrets } from '../mail/index.js';
+import { toLocale } from '../texts/index.js';
 import { findUser, findUserByEmail, updateUser, type UserRow } from './accounts.repository.js';
 import { consumeToken, deleteUserSessions, insertToken, invalidateTokens, peekToken } from './credentials.repository.js';
 import { passwordResetEmail } from './emails.js';
@@ -81,7 +82,7 @@ async function emailResetLink(tx: Executor, email: string, linkBase: string): Pr
   await forgetEmailSecrets(tx, await invalidateTokens(tx, 'password_reset', user.id));
   const expiresAt = new Date(Date.now() + RESET_MINUTES * 60_000);
   await insertToken(tx, { token_hash: hash, purpose: 'password_reset', user_id: user.id, expires_at: expiresAt });
-  const mail = passwordResetEmail(`${linkBase}#token=${token}`);
+  const mail = passwordResetEmail(`${linkBase}#token=${token}`, RESET_MINUTES, toLocale(user.locale));
   await enqueueEmail(tx, { to: user.email, ...mail, accountId: user.account_id, secret: { token, hash, expiresAt } });
 }
 

@@ -5,6 +5,8 @@ import { findAccount, insertAccount, listChildAccounts, listUsers, updateAccount
 import { listApiKeys } from './credentials.repository.js';
 import type { Principal } from './principal.js';
 import * as ledger from '../ledger/index.js';
+import type { Locale } from '../texts/index.js';
+import { userLocale } from './recipients.js';
 import { inviteUser } from './users.js';
 import { checkCountry, checkTimezone } from './validation.js';
 
@@ -13,7 +15,7 @@ export interface CreateSubaccountInput {
   spendingLimitMinor?: bigint | null;
   defaultCountry?: string;
   timezone?: string;
-  owner: { email: string; name?: string };
+  owner: { email: string; name?: string; locale?: Locale };
 }
 
 /** A child account with its own owner (invited by email) and an optional spending limit. */
@@ -28,6 +30,7 @@ export async function createSubaccount(
   if (input.spendingLimitMinor !== undefined && input.spendingLimitMinor !== null && input.spendingLimitMinor < 0n) {
     throw invalid('spending_limit', 'Must be zero or more');
   }
+  const inviterLocale = await userLocale(db, principal.userId);
   return db.transaction().execute(async (tx) => {
     const account = await insertAccount(tx, {
       id: newId('acct'),
@@ -37,7 +40,7 @@ export async function createSubaccount(
       timezone: checkTimezone(input.timezone ?? parent.timezone),
       spending_limit_minor: input.spendingLimitMinor ?? null,
     });
-    const { user, link } = await inviteUser(tx, account.id, { email: input.owner.email, name: input.owner.name, role: 'owner' }, publicUrl);
+    const { user, link } = await inviteUser(tx, account.id, { email: input.owner.email, name: input.owner.name, role: 'owner', locale: input.owner.locale ?? inviterLocale }, publicUrl);
     return { account, owner: user, invitationLink: link };
   });
 }

@@ -2,6 +2,7 @@ import type { Executor } from '../../platform/db/index.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { enqueueEmail } from '../mail/index.js';
+import { DEFAULT_LOCALE, type Locale } from '../texts/index.js';
 import {
   countOwners,
   deleteUser,
@@ -16,10 +17,19 @@ import {
 import { deleteUserSessions, insertToken, revokeUserApiKeys } from './credentials.repository.js';
 import { invitationEmail } from './emails.js';
 import { mayGrantRole, type Principal, type Role } from './principal.js';
+import { userLocale } from './recipients.js';
 import { newOpaqueToken } from './tokens.js';
 import { checkTimezone, normaliseEmail } from './validation.js';
 
 const INVITATION_DAYS = 7;
+
+export interface Invitee {
+  email: string;
+  name?: string;
+  role: Role;
+  /** Their language, which the invitation is written in: the inviter's when not given. */
+  locale?: Locale;
+}
 
 /**
  * Creates a user without a password and emails them a link to choose one.
@@ -28,7 +38,7 @@ const INVITATION_DAYS = 7;
 export async function inviteUser(
   db: Executor,
   accountId: string,
-  input: { email: string; name?: string; role: Role },
+  input: Invitee,
   publicUrl: string,
 ): Promise<{ user: UserRow; link: string }> {
   const email = normaliseEmail(input.email);
@@ -36,18 +46,20 @@ export async function inviteUser(
   if (!account) throw notFound('Account');
   if (await findUserByEmail(db, email)) throw new AppError('conflict', 'A user with this email exists already', { field: 'email' });
   const { token, hash } = newOpaqueToken();
+  const locale = input.locale ?? DEFAULT_LOCALE;
   const user = await insertUser(db, {
     id: newId('usr'),
     account_id: accountId,
     email,
     name: input.name?.trim() ?? '',
     role: input.role,
+    locale,
     password_hash: null,
   });
   const expiresAt = new Date(Date.now() + INVITATION_DAYS * 86_400_000);
   await insertToken(db, { token_hash: hash, purpose: 'invitation', user_id: user.id, expires_at: expiresAt });
   const link = `${publicUrl}/reset-password#token=${token}`;
-  await enqueueEmail(db, { to: email, ...invitationEmail(link, account.name), accountId, secret: { token, hash, expiresAt } });
+  await enqueueEmail(db, { to: email, ...invitationEmail(link, account.name, INVITATION_DAYS, locale), accountId, secret: { token, hash, expiresAt } });
   return { user, link };
 }
 
@@ -69,11 +81,11 @@ async function checkMayGrant(db: Executor, principal: Principal, role: Role): Pr
 export async function inviteUserAs(
   db: Executor,
   principal: Principal,
-  input: { email: string; name?: string; role: Role },
+  input: Invitee,
   publicUrl: string,
 ): Promise<{ user: UserRow; link: string }> {
   await checkMayGrant(db, principal, input.role);
-  return inviteUser(db, principal.accountId, input, publicUrl);
+  return inviteUser(db, principal.accountId, { ...input, locale: input.locale ?? (await userLocale(db, principal.userId)) }, publicUrl);
 }
 
 export function listUsers(db: Executor, principal: Principal): Promise<UserRow[]> {
@@ -135,10 +147,4 @@ export async function removeUser(db: Executor, principal: Principal, id: string)
     await revokeUserApiKeys(tx, user.id);
     await deleteUser(tx, user.id);
   });
-}
-
-/** Where notices about the account go: its active owners and administrators. */
-export async function accountAdminEmails(db: Executor, accountId: string): Promise<string[]> {
-  const users = await listUserRows(db, accountId);
-  return users.filter((u) => (u.role === 'owner' || u.role === 'admin') && u.disabled_at === null).map((u) => u.email);
 }

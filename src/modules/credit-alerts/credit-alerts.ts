@@ -1,8 +1,9 @@
 import type { Executor } from '../../platform/db/index.js';
 import { invalid } from '../../platform/errors.js';
-import { accountAdminEmails } from '../accounts/index.js';
+import { accountAdminRecipients } from '../accounts/index.js';
 import { getBalances, getProvisionBalances } from '../ledger/index.js';
 import { enqueueEmail } from '../mail/index.js';
+import { formatMoney, textsFor, type Locale } from '../texts/index.js';
 import { emitEvents } from '../webhooks/index.js';
 import * as repo from './credit-alerts.repository.js';
 
@@ -32,13 +33,8 @@ export async function setCreditAlert(db: Executor, accountId: string, thresholdM
   return view(await repo.upsertAlert(db, accountId, thresholdMinor));
 }
 
-function alertEmail(available: bigint, threshold: bigint) {
-  const money = (minor: bigint) => (Number(minor) / 100).toFixed(2);
-  return {
-    subject: 'Your Herald credit is running low',
-    text: `The bought credit of your Herald account is down to ${money(available)}, below the ${money(threshold)} you asked to be told about.\n\n` +
-      'Top up to keep sending. You will hear from us again only after the credit has gone back above that amount and fallen below it once more.\n',
-  };
+function alertEmail(available: bigint, threshold: bigint, locale: Locale) {
+  return textsFor(locale).creditLow(formatMoney(available, locale), formatMoney(threshold, locale));
 }
 
 /**
@@ -66,8 +62,8 @@ export async function checkCreditAlerts(db: Executor, options: { now?: Date; bat
         await repo.setBelow(tx, row.account_id, below, below ? now : null);
         if (!below) continue;
         alerted++;
-        for (const to of await accountAdminEmails(tx, row.account_id)) {
-          await enqueueEmail(tx, { to, accountId: row.account_id, ...alertEmail(available, threshold) });
+        for (const { email, locale } of await accountAdminRecipients(tx, row.account_id)) {
+          await enqueueEmail(tx, { to: email, accountId: row.account_id, ...alertEmail(available, threshold, locale) });
         }
         await emitEvents(tx, [{
           accountId: row.account_id,

@@ -1,5 +1,6 @@
 import type { Executor } from '../../platform/db/index.js';
 import { newId } from '../../platform/ids.js';
+import { recipientLocale } from '../accounts/index.js';
 import { recordOptOut } from '../contacts/index.js';
 import { enqueueEmail, isEmailAddress } from '../mail/index.js';
 import { cancelMessagesTo, findRepliedMessage } from '../messages/index.js';
@@ -59,7 +60,7 @@ async function forward(tx: Executor, accountId: string, id: string, reply: Assem
     // Checked when saved; one that no longer passes is skipped rather than
     // failing the reply (and every reply after it) forever.
     if (rule.kind === 'email' && isEmailAddress(rule.target)) {
-      await enqueueEmail(tx, { to: rule.target, accountId, ...forwardEmail(reply) });
+      await enqueueEmail(tx, { to: rule.target, accountId, ...forwardEmail(reply, await recipientLocale(tx, accountId, rule.target)) });
     }
   }
   const urls = rules.filter((r) => r.kind === 'http').map((r) => r.target);

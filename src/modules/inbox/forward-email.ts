@@ -1,3 +1,5 @@
+import { DEFAULT_LOCALE, textsFor, type Locale } from '../texts/index.js';
+
 /** What a reply forwarded by email says. */
 export interface ForwardedReply {
   from: string;
@@ -21,15 +23,16 @@ export function oneLine(value: string, max = 64): string {
  * Subject and body of the email: the sender only in a one-line subject, the
  * text only in the body (where line breaks are text, not headers).
  */
-export function forwardEmail(reply: ForwardedReply): { subject: string; text: string } {
+export function forwardEmail(reply: ForwardedReply, locale: Locale = DEFAULT_LOCALE): { subject: string; text: string } {
+  const t = textsFor(locale).forwardedReply;
   const from = oneLine(reply.from);
   const lines = [
-    `From: ${from}`,
-    `To: ${oneLine(reply.to)}`,
-    `Received: ${reply.receivedAt.toISOString()}`,
-    ...(reply.incomplete ? ['Some parts of this message never arrived.'] : []),
+    `${t.from}: ${from}`,
+    `${t.to}: ${oneLine(reply.to)}`,
+    `${t.received}: ${reply.receivedAt.toISOString()}`,
+    ...(reply.incomplete ? [t.incomplete] : []),
     '',
     reply.text,
   ];
-  return { subject: `SMS from ${from}`, text: lines.join('\n') };
+  return { subject: t.subject(from), text: lines.join('\n') };
 }

@@ -2,9 +2,10 @@ import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { Executor } from '../../platform/db/index.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
 import { newId, sha256 } from '../../platform/ids.js';
-import { getSendingSettings } from '../accounts/index.js';
+import { getSendingSettings, userLocale } from '../accounts/index.js';
 import { parseSender } from './parse-sender.js';
 import { parseNumber } from '../numbers/index.js';
+import { textsFor } from '../texts/index.js';
 import { forgetSenders } from './resolve-sender.js';
 import * as repo from './senders.repository.js';
 
@@ -48,14 +49,14 @@ const codeHash = (id: string, code: string) => sha256(`${id}:${code}`);
 
 /**
  * Registers the user's own mobile (or starts over for one not yet verified)
- * and makes a code for it, which `deliver` sends; the number is usable as a
- * sender once the code comes back.
+ * and makes a code for it, which `deliver` sends as `text` (in the user's
+ * language); the number is usable as a sender once the code comes back.
  */
 export async function startMobileVerification(
   db: Executor,
   caller: { accountId: string; userId: string },
   number: string,
-  options: { now?: Date; deliver?: (to: string, code: string, expiresAt: Date, tx: Executor) => Promise<void> } = {},
+  options: { now?: Date; deliver?: (to: string, text: string, expiresAt: Date, tx: Executor) => Promise<void> } = {},
 ): Promise<{ senderId: SenderId; code: string; expiresAt: Date }> {
   const now = options.now ?? new Date();
   const settings = await getSendingSettings(db, caller.accountId);
@@ -87,7 +88,10 @@ export async function startMobileVerification(
     const expiresAt = new Date(now.getTime() + CODE_TTL_MS);
     await repo.updateCode(tx, row.id, { hash: codeHash(row.id, code), expiresAt, countSent: true });
     // Queued in this transaction: the code and its SMS commit together.
-    await options.deliver?.(e164, code, expiresAt, tx);
+    if (options.deliver) {
+      const text = textsFor(await userLocale(tx, caller.userId)).verificationSms(code, CODE_TTL_MS / 60_000);
+      await options.deliver(e164, text, expiresAt, tx);
+    }
     return { senderId: senderIdView(row), code, expiresAt };
   });
 }

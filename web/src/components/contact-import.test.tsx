@@ -5,7 +5,7 @@ import { ContactImporter } from './contact-import';
 
 afterEach(() => vi.unstubAllGlobals());
 
-const job = (over: Record<string, unknown> = {}) => ({ id: 'imp_1', address_book: 'personal', format: 'csv', status: 'uploaded', bytes: 10, progress: 0, rows: 0, created: 0, merged: 0, failed: 0, error: null, created_at: '', finished_at: null, ...over });
+const job = (over: Record<string, unknown> = {}) => ({ id: 'imp_1', address_book: 'personal', format: 'csv', status: 'uploaded', bytes: 10, progress: 0, rows: 0, created: 0, merged: 0, failed: 0, error: null, list_id: null, created_at: '2026-10-01T09:00:00Z', started_at: null, finished_at: null, ...over });
 
 describe('the contact import', () => {
   it('says each refused row by its code and field label, and announces steps, not every poll', async () => {
@@ -28,7 +28,7 @@ describe('the contact import', () => {
         polls += 1;
         return polls < 3 ? job({ status: 'running', rows: 1000 + polls * 500, created: polls * 400, progress: polls / 4 }) : job({ status: 'done', rows: 2500, created: 2497, failed: 3, progress: 1 });
       },
-      'GET /v1/contact-imports/imp_1/errors': { data: [{ line: 1234, field: 'phones[0].number', reason: '12 is too short', code: 'too_short' }] },
+      'GET /v1/contact-imports/imp_1/errors': { data: [{ line: 1234, field: 'phones[0].number', reason: '12 is too short', code: 'too_short' }], next_cursor: null },
     });
     render(<ContactImporter onDone={() => undefined} />);
     fireEvent.change(screen.getByLabelText('CSV or vCard file'), { target: { files: [new File(['Name,Mobile\n'], 'people.csv', { type: 'text/csv' })] } });
@@ -46,5 +46,5 @@ describe('the contact import', () => {
     expect(screen.getByTestId('import-status').getAttribute('role')).toBeNull();
     await waitFor(() => expect(announcer.textContent).toBe('Done — Rows read: 2,500, created: 2,497, merged: 0, refused: 3'), { timeout: 4000 });
     expect(await screen.findByText('Line 1,234: Number 1: the number is too short')).toBeTruthy();
-  });
+  }, 20_000); // Real polls a second apart, and waits of 3 and 4 s: more than the default 5 s on a busy machine.
 });

@@ -1,10 +1,10 @@
 import { render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../App';
-import { fakeApi } from '../test-kit';
+import { apiError, fakeApi } from '../test-kit';
 
-const unauthenticated = () => new Response(JSON.stringify({ error: { code: 'unauthenticated', message: 'Sign in' } }), { status: 401 });
-const deadLink = () => new Response(JSON.stringify({ error: { code: 'invalid_token', message: 'This link is not valid any more', field: 'token', requestId: 'r' } }), { status: 404 });
+const unauthenticated = () => apiError(401, 'unauthenticated', 'Sign in');
+const deadLink = () => apiError(404, 'invalid_token', 'This link is not valid any more', { field: 'token' });
 
 afterEach(() => {
   vi.unstubAllGlobals();

@@ -1,10 +1,10 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fakeApi } from '../test-kit';
+import { apiError, fakeApi } from '../test-kit';
 import { Contacts } from './contacts';
 
 const contact = (over: Record<string, unknown>) => ({
-  id: 'ctc_1', address_book: 'personal', name: 'Alice', organisation: null, phones: [], emails: [], notes: null, tags: [], created_at: '', updated_at: '', ...over,
+  id: 'ctc_1', address_book: 'personal', name: 'Alice', organisation: null, phones: [], emails: [], notes: null, tags: [], created_at: '2026-10-01T09:00:00Z', updated_at: '2026-10-01T09:00:00Z', ...over,
 });
 
 afterEach(() => vi.unstubAllGlobals());
@@ -23,7 +23,7 @@ describe('the Contacts page', () => {
   it('edits a number\'s type with a pull-down and shows the API\'s field and reason', async () => {
     const calls = fakeApi({
       'GET /v1/contacts': { data: [contact({ phones: [{ type: 'work', number: '+32475000001' }] })], next_cursor: null },
-      'PATCH /v1/contacts/ctc_1': () => new Response(JSON.stringify({ error: { code: 'invalid_request', message: '+32475000001 is too short', field: 'phones[0].number', reason: 'too_short' } }), { status: 400 }),
+      'PATCH /v1/contacts/ctc_1': () => apiError(400, 'invalid_request', '+32475000001 is too short', { field: 'phones[0].number', reason: 'too_short' }),
     });
     render(<Contacts />);
     fireEvent.click(await screen.findByRole('button', { name: 'Edit Alice' }));

@@ -37,7 +37,7 @@ describe('the Inbox', () => {
   it('names each Delete and Enabled by what it acts on', async () => {
     fakeApi({
       'GET /v1/inbox': { data: [reply(true)], next_cursor: null, unread_count: 0 },
-      'GET /v1/inbox/forwarding-rules': { data: [{ id: 'fwd_1', kind: 'email', target: 'desk@example.com', enabled: true, created_at: '' }, { id: 'fwd_2', kind: 'http', target: 'https://hooks.example.com/in', enabled: false, created_at: '' }] },
+      'GET /v1/inbox/forwarding-rules': { data: [{ id: 'fwd_1', kind: 'email', target: 'desk@example.com', enabled: true, created_at: '2026-11-20T09:00:00Z' }, { id: 'fwd_2', kind: 'http', target: 'https://hooks.example.com/in', enabled: false, created_at: '2026-11-21T09:00:00Z' }] },
     });
     render(<Inbox />);
     expect(await screen.findByRole('button', { name: 'Delete the forwarding to desk@example.com' })).toBeTruthy();

@@ -1,11 +1,11 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fakeApi } from '../test-kit';
+import { apiError, fakeApi } from '../test-kit';
 import { Lists } from './lists';
 
 afterEach(() => vi.unstubAllGlobals());
 
-const LIST = { id: 'lst_1', name: 'Team A/B', description: null, address_book: 'shared', members: 2, created_at: '', updated_at: '' };
+const LIST = { id: 'lst_1', name: 'Team A/B', description: null, address_book: 'shared', members: 2, created_at: '2026-10-01T09:00:00Z', updated_at: '2026-10-01T09:00:00Z' };
 
 describe('the Lists page', () => {
   it('exports the open list\'s members as CSV and vCard through the address book export', async () => {
@@ -31,7 +31,7 @@ describe('the Lists page', () => {
       'GET /v1/lists': { data: [LIST], next_cursor: null },
       'GET /v1/lists/lst_1/members': { data: [], next_cursor: null },
       'GET /v1/contacts': { data: [], next_cursor: null },
-      'POST /v1/contact-imports': () => new Response(JSON.stringify({ error: { code: 'invalid_request', message: 'stop here', requestId: 'r' } }), { status: 400 }),
+      'POST /v1/contact-imports': () => apiError(400, 'invalid_request', 'stop here'),
     });
     render(<Lists />);
     fireEvent.click(await screen.findByRole('button', { name: /Team A\/B/ }));

@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fakeApi, preview } from '../test-kit';
+import { apiError, fakeApi, preview } from '../test-kit';
 import { Sms } from './sms';
 
 const SENDERS = {
@@ -105,7 +105,7 @@ describe('the SMS page', () => {
         return preview({ recipients: (body.to ?? []).map((to) => ({ to, country: to.startsWith('+31') ? 'NL' : 'BE', cost: to.startsWith('+31') ? 9 : 5, problem: null, problem_code: null })) });
       },
       'GET /v1/contacts': { data: [], next_cursor: null },
-      'GET /v1/lists': { data: [{ id: 'lst_1', address_book: 'personal', name: 'Team', description: null, members: 1500, created_at: '', updated_at: '' }], next_cursor: null },
+      'GET /v1/lists': { data: [{ id: 'lst_1', address_book: 'personal', name: 'Team', description: null, members: 1500, created_at: '2026-10-01T09:00:00Z', updated_at: '2026-10-01T09:00:00Z' }], next_cursor: null },
     });
     render(<Sms />);
     for (const n of ['+32475123456', '+31612345678']) {
@@ -126,7 +126,7 @@ describe('the SMS page', () => {
   });
 
   it('keeps the Idempotency-Key while the same message is tried again, and changes it with the message', async () => {
-    let answer = () => new Response(JSON.stringify({ error: { code: 'unavailable', message: 'down', requestId: 'r' } }), { status: 503 });
+    let answer = () => apiError(503, 'unavailable', 'down');
     const calls = fakeApi({ 'GET /v1/senders': SENDERS, 'POST /v1/messages/preview': previewRoute, 'POST /v1/messages': () => answer() });
     render(<Sms />);
     fireEvent.change(screen.getByLabelText('Mobile'), { target: { value: '+32475123456' } });
@@ -151,7 +151,7 @@ describe('the SMS page', () => {
     await waitFor(() => expect(button().disabled).toBe(false));
 
     // Refused outright (nothing sent): the next try is a new request.
-    answer = () => new Response(JSON.stringify({ error: { code: 'insufficient_credit', message: 'no', requestId: 'r' } }), { status: 402 });
+    answer = () => apiError(402, 'insufficient_credit', 'no');
     fireEvent.click(button());
     await waitFor(() => expect(sends()).toHaveLength(4));
     await screen.findByText('Not enough credit.');
@@ -164,7 +164,7 @@ describe('the SMS page', () => {
     const calls = fakeApi({
       'GET /v1/senders': SENDERS,
       'POST /v1/messages/preview': previewRoute,
-      'GET /v1/contacts': { data: [{ id: 'ctc_gone', address_book: 'personal', name: 'Gone Contact', organisation: null, phones: [{ type: 'mobile', number: '+32475000002' }], emails: [], notes: null, tags: [], created_at: '', updated_at: '' }], next_cursor: null },
+      'GET /v1/contacts': { data: [{ id: 'ctc_gone', address_book: 'personal', name: 'Gone Contact', organisation: null, phones: [{ type: 'mobile', number: '+32475000002' }], emails: [], notes: null, tags: [], created_at: '2026-10-01T09:00:00Z', updated_at: '2026-10-01T09:00:00Z' }], next_cursor: null },
       'GET /v1/lists': { data: [], next_cursor: null },
       'POST /v1/messages': {
         batch_id: 'bat_1', encoding: 'gsm7', parts_per_message: 1,

@@ -70,14 +70,10 @@ export const senderRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async
     },
   }, async (request, reply) => {
     const p = principalOf(request);
-    const minutes = senders.CODE_TTL_MS / 60_000;
     const started = await senders.startMobileVerification(deps.db, { accountId: p.accountId, userId: p.userId! }, request.body.number, {
       // Herald's own SMS, not the claimant's: were it in their Sent list, they
       // could read the code of a number that is not theirs.
-      deliver: async (to, code, expiresAt, tx) => void await messages.sendOwnSms(tx, {
-        to, text: `Your Herald code is ${code}. It expires in ${minutes} minutes. If you did not ask for it, ignore this message.`,
-        sender: deps.defaultSender, validUntil: expiresAt,
-      }),
+      deliver: async (to, text, expiresAt, tx) => void await messages.sendOwnSms(tx, { to, text, sender: deps.defaultSender, validUntil: expiresAt }),
     });
     return reply.status(202).send({ id: started.senderId.id, number: started.senderId.value, code_expires_at: started.expiresAt.toISOString() });
   });

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import * as accounts from '../../../modules/accounts/index.js';
 import { principalOf } from '../../auth.js';
 import type { HttpDeps } from '../../deps.js';
-import { AccountSchema, Country, Email, IdParams, MinorUnits, Name, Nullable, Timezone, UserSchema, accountView, errorResponses, userView } from '../../schemas.js';
+import { AccountSchema, Country, Email, IdParams, InviteLocale, MinorUnits, Name, Nullable, Timezone, UserSchema, accountView, errorResponses, userView } from '../../schemas.js';
 
 const SubaccountSchema = Type.Intersect([
   AccountSchema,
@@ -37,7 +37,7 @@ export const subaccountRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => a
           spending_limit: Type.Optional(Nullable(MinorUnits)),
           default_country: Type.Optional(Country),
           timezone: Type.Optional(Timezone),
-          owner: Type.Object({ email: Email, name: Type.Optional(Name) }, { additionalProperties: false }),
+          owner: Type.Object({ email: Email, name: Type.Optional(Name), locale: Type.Optional(InviteLocale) }, { additionalProperties: false }),
         },
         { additionalProperties: false },
       ),

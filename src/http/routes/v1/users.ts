@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import * as accounts from '../../../modules/accounts/index.js';
 import { principalOf } from '../../auth.js';
 import type { HttpDeps } from '../../deps.js';
-import { Email, IdParams, Locale, Name, Nullable, Timezone, UserSchema, errorResponses, userView } from '../../schemas.js';
+import { Email, IdParams, InviteLocale, Locale, Name, Nullable, Timezone, UserSchema, errorResponses, userView } from '../../schemas.js';
 
 // Inviting, changing roles, disabling and removing people take a signed-in
 // person: a leaked API key cannot mint a person (and so a session) of its own.
@@ -21,7 +21,7 @@ export const userRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async (
     schema: {
       tags: ['users'],
       summary: 'Invite a user: they get an email with a link to choose a password',
-      body: Type.Object({ email: Email, name: Type.Optional(Name), role: Role }, { additionalProperties: false }),
+      body: Type.Object({ email: Email, name: Type.Optional(Name), role: Role, locale: Type.Optional(InviteLocale) }, { additionalProperties: false }),
       response: { 201: Type.Object({ user: UserSchema, invitation_link: Type.String() }), ...errorResponses },
     },
   }, async (request, reply) => {

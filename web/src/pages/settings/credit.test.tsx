@@ -32,7 +32,7 @@ describe('credit and quotas on the account\'s calendar', () => {
   it('shows the quota\'s last day, not the exclusive end the API gives', async () => {
     fakeApi({
       'GET /v1/credit': { quota: { monthly: 1000, remaining: 400, held: 0, period_start: '2026-05-31T12:00:00Z', period_end: '2026-06-30T12:00:00Z' }, provision: null, spending: null },
-      'GET /v1/credit/alert': { threshold: null, below: false },
+      'GET /v1/credit/alert': { threshold: null, below: false, last_alert_at: null },
     });
     render(<SessionContext.Provider value={auckland()}><Credit /></SessionContext.Provider>);
     expect((await screen.findByTestId('balances')).textContent).toContain('400 of 1,000 left — up to and including Jun 30, 2026');

@@ -1,12 +1,12 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SessionContext } from '../../session';
-import { fakeApi, sessionFor } from '../../test-kit';
+import { apiError, fakeApi, sessionFor } from '../../test-kit';
 import { Profile } from './profile';
 
 afterEach(() => vi.unstubAllGlobals());
 
-const refused = () => new Response(JSON.stringify({ error: { code: 'invalid_request', field: 'mobile', reason: 'unknown_country_code', message: '0475 12 34 56 is not in international format', requestId: 'r' } }), { status: 400 });
+const refused = () => apiError(400, 'invalid_request', '0475 12 34 56 is not in international format', { field: 'mobile', reason: 'unknown_country_code' });
 
 describe('the Profile page', () => {
   it('edits the own mobile directly, with the API\'s reason under the field', async () => {
@@ -36,7 +36,7 @@ describe('the Profile page', () => {
   });
 
   it('shows a refusal the API gives a reason code for in the user\'s words', async () => {
-    fakeApi({ 'PATCH /v1/me': () => new Response(JSON.stringify({ error: { code: 'invalid_request', field: 'mobile', reason: 'not_mobile', message: '+3222222222 is not a mobile number', requestId: 'r' } }), { status: 400 }) });
+    fakeApi({ 'PATCH /v1/me': () => apiError(400, 'invalid_request', '+3222222222 is not a mobile number', { field: 'mobile', reason: 'not_mobile' }) });
     render(<SessionContext.Provider value={sessionFor({ mobile: null })}><Profile /></SessionContext.Provider>);
     const mobile = screen.getByLabelText('Your mobile number') as HTMLInputElement;
     fireEvent.change(mobile, { target: { value: '+3222222222' } });

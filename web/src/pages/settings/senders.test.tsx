@@ -2,7 +2,7 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import i18n from '../../i18n';
 import { SessionContext } from '../../session';
-import { fakeApi, sessionFor } from '../../test-kit';
+import { apiError, fakeApi, sessionFor } from '../../test-kit';
 import { Senders } from './senders';
 
 afterEach(async () => {
@@ -10,8 +10,7 @@ afterEach(async () => {
   await i18n.changeLanguage('en');
 });
 
-const refusedName = (reason: string, message: string) => () =>
-  new Response(JSON.stringify({ error: { code: 'invalid_request', field: 'name', reason, message, requestId: 'r' } }), { status: 400 });
+const refusedName = (reason: string, message: string) => () => apiError(400, 'invalid_request', message, { field: 'name', reason });
 
 const EMPTY = { data: [], default: { account: null, user: null, installation: 'Herald' } };
 
