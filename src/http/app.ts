@@ -39,7 +39,10 @@ import { webhookRoutes } from './routes/v1/webhooks.js';
 import { validatorCompiler } from './validation.js';
 import { createSendQueue } from '../modules/messages/index.js';
 
-export interface AppOptions extends Omit<HttpDeps, 'sendQueue'> {
+export interface AppOptions extends Omit<HttpDeps, 'sendQueue' | 'currency' | 'simulator'> {
+  /** HERALD_CURRENCY; EUR when not given. */
+  currency?: string;
+  simulator?: HttpDeps['simulator'];
   logLevel?: string;
   /** Where the request log goes (stdout by default); tests read it. */
   logStream?: DestinationStream;
@@ -123,6 +126,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sessionHours: options.sessionHours,
     secureCookies: options.secureCookies,
     defaultSender: options.defaultSender,
+    currency: options.currency ?? 'EUR',
+    simulator: options.simulator ?? null,
     ...(options.outboundPolicy && { outboundPolicy: options.outboundPolicy }),
   };
   for (const routes of [setupRoutes, authRoutes, accountRoutes, userRoutes, apiKeyRoutes, subaccountRoutes, adminRoutes, adminSmsRoutes, messageRoutes, bulkMessageRoutes, creditRoutes, contactRoutes, contactImportRoutes, listRoutes, suppressionRoutes, senderRoutes, inboxRoutes, webhookRoutes]) {

@@ -34,6 +34,9 @@ export const Country = Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO
 export const Locale = Type.Union([Type.Literal('en'), Type.Literal('nl'), Type.Literal('de'), Type.Literal('fr')]);
 export const MinorUnits = Type.Integer({ minimum: 0, maximum: 9_000_000_000_000_000, description: 'Money in integer minor units (cents)' });
 
+/** The installation's currency (HERALD_CURRENCY), carried by every answer with amounts in it. */
+export const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code of the amounts next to it, which are integer minor units of it (cents for EUR)' });
+
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const AccountSchema = Type.Object({
@@ -42,6 +45,7 @@ export const AccountSchema = Type.Object({
   default_country: Type.String(),
   timezone: Type.String(),
   spending_limit: Nullable(Type.Integer()),
+  currency: Currency,
   sms_max_parts: Type.Integer({ description: 'Longest SMS accepted, in parts' }),
   allowed_countries: Nullable(Type.Array(Type.String(), { description: 'Destinations this account may send to; null = all' })),
   is_operator: Type.Boolean(),
@@ -75,13 +79,14 @@ export const ApiKeySchema = Type.Object({
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function accountView(a: AccountRow): Static<typeof AccountSchema> {
+export function accountView(a: AccountRow, currency: string): Static<typeof AccountSchema> {
   return {
     id: a.id,
     name: a.name,
     default_country: a.default_country,
     timezone: a.timezone,
     spending_limit: a.spending_limit_minor === null ? null : Number(a.spending_limit_minor),
+    currency,
     sms_max_parts: a.sms_max_parts,
     allowed_countries: a.allowed_countries,
     is_operator: a.is_operator,

@@ -5,7 +5,7 @@ import * as messages from '../../../modules/messages/index.js';
 import { decodeIdCursor } from '../../../platform/cursor.js';
 import { principalOf } from '../../auth.js';
 import type { HttpDeps } from '../../deps.js';
-import { IdParams, Nullable, errorResponses } from '../../schemas.js';
+import { Currency, IdParams, Nullable, errorResponses } from '../../schemas.js';
 import { PhoneType } from './contact-views.js';
 import { messageView, MessageSchema, MessageDetailSchema, messageDetailView } from './message-views.js';
 
@@ -58,8 +58,9 @@ const PreviewSchema = Type.Object({
   non_gsm_characters: Type.Array(Type.String(), { description: 'The characters that force UCS-2 (Unicode)' }),
   max_parts: Type.Integer(),
   problem: Nullable(Type.Object({ code: Type.String(), reason: Type.String() })),
-  price_per_part: Type.Integer(),
-  cost_per_recipient: Type.Integer(),
+  price_per_part: Type.Integer({ description: 'Minor units of `currency`' }),
+  cost_per_recipient: Type.Integer({ description: 'Minor units of `currency`' }),
+  currency: Currency,
   recipients: Type.Array(Type.Object({
     to: Type.String(), country: Nullable(Type.String()), cost: Type.Integer(), problem: Nullable(Type.String()),
     problem_code: Nullable(Type.String({ description: 'not_mobile, zero_before_country_code, unknown_country_code, …' })),
@@ -77,7 +78,8 @@ export const SendResultSchema = Type.Object({
   parts_per_message: Type.Integer(),
   accepted: Type.Array(Type.Object({ id: Type.String(), to: Type.String(), index: Type.Integer(), status: Type.String(), price_per_part: Type.Integer(), ...Origin })),
   rejected: Type.Array(Type.Object({ index: Type.Integer({ description: 'The `to` item it came from' }), to: Type.String(), code: Type.String(), reason: Type.String(), field: Type.String(), ...Origin })),
-  cost: Type.Object({ parts: Type.Integer(), quota_parts: Type.Integer(), provision: Type.Integer() }),
+  cost: Type.Object({ parts: Type.Integer(), quota_parts: Type.Integer(), provision: Type.Integer({ description: 'Bought credit held, minor units of `currency`' }) }),
+  currency: Currency,
 });
 
 export const messageRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async (app) => {
@@ -89,7 +91,7 @@ export const messageRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => asyn
       body: Type.Object({ text: Type.String({ maxLength: 10_000 }), to: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { maxItems: 100 })) }, { additionalProperties: false }),
       response: { 200: PreviewSchema, ...errorResponses },
     },
-  }, async (request) => messages.previewMessage(deps.db, principalOf(request).accountId, request.body));
+  }, async (request) => ({ ...(await messages.previewMessage(deps.db, principalOf(request).accountId, request.body)), currency: deps.currency }));
 
   app.post('/v1/messages', {
     config: { auth: { scope: 'messages:write' } },
@@ -109,13 +111,13 @@ export const messageRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => asyn
       ...(typeof key === 'string' && { idempotency: { key, hash: messages.hashRequest(request.body) } }),
     });
     if (replayed) reply.header('idempotent-replayed', 'true');
-    return reply.status(202).send(result);
+    return reply.status(202).send({ ...result, currency: deps.currency });
   });
 
   app.get('/v1/messages/:id', {
     config: { auth: { scope: 'messages:read' } },
     schema: { tags: ['messages'], summary: 'One message with its parts and status history', params: IdParams, response: { 200: MessageDetailSchema, ...errorResponses } },
-  }, async (request) => messageDetailView(await messages.getMessage(deps.db, principalOf(request).accountId, request.params.id)));
+  }, async (request) => messageDetailView(await messages.getMessage(deps.db, principalOf(request).accountId, request.params.id), deps.currency));
 
   app.get('/v1/messages', {
     config: { auth: { scope: 'messages:read' } },
@@ -149,7 +151,7 @@ export const messageRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => asyn
       ...(q.until && { to: new Date(q.until) }),
       ...(q.cursor && { before: decodeIdCursor(q.cursor, 'msg')! }),
     });
-    return { data: rows.map(messageView), next_cursor: rows.length === q.limit ? rows[rows.length - 1]!.id : null };
+    return { data: rows.map((m) => messageView(m, deps.currency)), next_cursor: rows.length === q.limit ? rows[rows.length - 1]!.id : null };
   });
 
   app.delete('/v1/messages/:id', {
@@ -158,6 +160,6 @@ export const messageRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => asyn
   }, async (request) => {
     const accountId = principalOf(request).accountId;
     await messages.cancelMessage(deps.db, accountId, request.params.id);
-    return messageDetailView(await messages.getMessage(deps.db, accountId, request.params.id));
+    return messageDetailView(await messages.getMessage(deps.db, accountId, request.params.id), deps.currency);
   });
 };
