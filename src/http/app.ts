@@ -36,6 +36,7 @@ import { suppressionRoutes } from './routes/v1/suppressions.js';
 import { senderRoutes } from './routes/v1/senders.js';
 import { inboxRoutes } from './routes/v1/inbox.js';
 import { webhookRoutes } from './routes/v1/webhooks.js';
+import { firstRunRoutes } from './routes/v1/first-run.js';
 import { validatorCompiler } from './validation.js';
 import { createSendQueue } from '../modules/messages/index.js';
 
@@ -130,7 +131,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     simulator: options.simulator ?? null,
     ...(options.outboundPolicy && { outboundPolicy: options.outboundPolicy }),
   };
-  for (const routes of [setupRoutes, authRoutes, accountRoutes, userRoutes, apiKeyRoutes, subaccountRoutes, adminRoutes, adminSmsRoutes, messageRoutes, bulkMessageRoutes, creditRoutes, contactRoutes, contactImportRoutes, listRoutes, suppressionRoutes, senderRoutes, inboxRoutes, webhookRoutes]) {
+  for (const routes of [setupRoutes, authRoutes, accountRoutes, userRoutes, apiKeyRoutes, subaccountRoutes, adminRoutes, adminSmsRoutes, messageRoutes, bulkMessageRoutes, creditRoutes, contactRoutes, contactImportRoutes, listRoutes, suppressionRoutes, senderRoutes, inboxRoutes, webhookRoutes, firstRunRoutes]) {
     await app.register(routes(deps));
   }
   return app;

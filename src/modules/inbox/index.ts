@@ -9,3 +9,4 @@ export {
   type RuleInput, type RuleOptions,
 } from './forwarding-rules.js';
 export { optOutKeyword } from './opt-out.js';
+export { testReplyAddresses, TEST_HANDSET, type TestReplyAddresses } from './test-reply.js';
