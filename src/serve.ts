@@ -88,7 +88,7 @@ export async function serve(config: Config, parts: { api: boolean; worker: boole
     if (parts.worker) {
       pool = new ConnectorPool(db, logger);
       await pool.refresh();
-      worker = startWorker({ db, logger, mail: config, mailDomain: new URL(url).hostname, sms: pool, outboundPolicy: outboundPolicyOf(config) });
+      worker = startWorker({ db, logger, mail: config, mailDomain: new URL(url).hostname, sms: pool, outboundPolicy: outboundPolicyOf(config), currency: config.HERALD_CURRENCY });
     }
   } catch (error) {
     await app?.close();

@@ -55,7 +55,7 @@ describe('low-credit alert', () => {
     expect(await creditAlerts.checkCreditAlerts(t.db)).toBe(0);
     expect(await sent()).toEqual({ emails: 1, events: 1 });
     const event = await sql<{ payload: { data: unknown } }>`select payload from webhook_events where type = 'credit.low'`.execute(t.db);
-    expect(event.rows[0]!.payload.data).toEqual({ account_id: owner.accountId, available: 1000, threshold: 1500 });
+    expect(event.rows[0]!.payload.data).toEqual({ account_id: owner.accountId, available: 1000, threshold: 1500, currency: 'EUR' });
 
     await ledger.topUp(t.db, { walletAccountId: owner.accountId, amountMinor: 5000n, note: 'test', createdBy: null } as ledger.TopUpInput);
     expect(await creditAlerts.checkCreditAlerts(t.db)).toBe(0);

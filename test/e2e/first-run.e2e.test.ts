@@ -20,7 +20,8 @@ run('first run', () => {
   const driver = {} as Driver;
   const { shot, go, callApi } = moves(driver);
   const item = (name: string) => page.getByTestId('first-run').locator('li', { hasText: name });
-  const noSideScroll = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  // Evaluated in the page, whose globals this file's types do not know.
+  const noSideScroll = () => page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
 
   beforeAll(async () => {
     await ensureBuilt();

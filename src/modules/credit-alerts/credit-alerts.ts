@@ -32,8 +32,11 @@ export async function setCreditAlert(db: Executor, accountId: string, thresholdM
   return view(await repo.upsertAlert(db, accountId, thresholdMinor));
 }
 
-function alertEmail(available: bigint, threshold: bigint) {
-  const money = (minor: bigint) => (Number(minor) / 100).toFixed(2);
+function alertEmail(available: bigint, threshold: bigint, currency: string) {
+  // The email is in English; its amounts as English writes them, with the currency's own decimals.
+  const format = new Intl.NumberFormat('en', { style: 'currency', currency });
+  const scale = 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2);
+  const money = (minor: bigint) => format.format(Number(minor) / scale);
   return {
     subject: 'Your Herald credit is running low',
     text: `The bought credit of your Herald account is down to ${money(available)}, below the ${money(threshold)} you asked to be told about.\n\n` +
@@ -48,7 +51,8 @@ function alertEmail(available: bigint, threshold: bigint) {
  * it. Checked by a worker loop rather than at each debit, so that sending
  * never waits for it; an alert comes within one loop's interval.
  */
-export async function checkCreditAlerts(db: Executor, options: { now?: Date; batch?: number } = {}): Promise<number> {
+export async function checkCreditAlerts(db: Executor, options: { now?: Date; batch?: number; currency?: string } = {}): Promise<number> {
+  const currency = options.currency ?? 'EUR';
   const now = options.now ?? new Date();
   let alerted = 0;
   let after = '';
@@ -67,12 +71,12 @@ export async function checkCreditAlerts(db: Executor, options: { now?: Date; bat
         if (!below) continue;
         alerted++;
         for (const to of await accountAdminEmails(tx, row.account_id)) {
-          await enqueueEmail(tx, { to, accountId: row.account_id, ...alertEmail(available, threshold) });
+          await enqueueEmail(tx, { to, accountId: row.account_id, ...alertEmail(available, threshold, currency) });
         }
         await emitEvents(tx, [{
           accountId: row.account_id,
           type: 'credit.low',
-          data: { account_id: row.account_id, available: Number(available), threshold: Number(threshold) },
+          data: { account_id: row.account_id, available: Number(available), threshold: Number(threshold), currency },
         }]);
       }
       return rows.length < (options.batch ?? 100);
