@@ -96,9 +96,9 @@ run('first run', () => {
     await go('/');
     // Credit, a sender and the bound simulator: nothing left on the list, the test reply stays.
     await page.getByTestId('first-run').waitFor({ state: 'detached' });
-    await page.getByRole('button', { name: 'Stuur me een testantwoord' }).click();
+    await page.getByRole('button', { name: 'Stuur mij een testantwoord' }).click();
     await page.getByText('Er is een testantwoord onderweg.').waitFor();
-    await page.getByRole('link', { name: 'De inbox openen' }).click();
+    await page.getByRole('link', { name: 'Postvak IN openen' }).click();
     // Replies are joined from their parts by a worker loop, about once a second.
     const reply = page.locator('.inbox li', { hasText: 'Bedankt, ontvangen!' });
     await expect.poll(async () => {

@@ -62,12 +62,12 @@ describe('the first-run checklist', () => {
     const calls = fakeApi({ 'GET /v1/first-run': NOTHING_DONE, 'POST /v1/sms-simulator/replies': () => answer });
     setLanguage('nl');
     render(<SessionContext.Provider value={owner()}><FirstRunChecklist /></SessionContext.Provider>);
-    fireEvent.click(await screen.findByRole('button', { name: 'Stuur me een testantwoord' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Stuur mij een testantwoord' }));
     await screen.findByText('Er is een testantwoord onderweg.');
     expect(calls.find((c) => c.method === 'POST')!.body).toEqual({ text: 'Bedankt, ontvangen! Dit is een testantwoord van de simulator van de sms-centrale.' });
-    expect(screen.getByRole('link', { name: 'De inbox openen' }).getAttribute('href')).toBe('/inbox');
+    expect(screen.getByRole('link', { name: 'Postvak IN openen' }).getAttribute('href')).toBe('/inbox');
     answer = new Response(JSON.stringify({ error: { code: 'conflict', message: 'x', reason: 'no_number_to_reply_to', requestId: 'r' } }), { status: 409 });
-    fireEvent.click(screen.getByRole('button', { name: 'Stuur me een testantwoord' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Stuur mij een testantwoord' }));
     expect((await screen.findByRole('alert')).textContent).toMatch(/^Een antwoord kan alleen een nummer bereiken/);
   });
 });
