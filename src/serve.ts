@@ -61,8 +61,13 @@ export async function serve(config: Config, parts: { api: boolean; worker: boole
   try {
     const sealed = await sealStoredSecrets(db);
     if (sealed > 0) logger.info({ rows: sealed }, 'webhook secrets stored in plain text are now encrypted');
+    // The simulator starts before the API, so that the API of the same process
+    // can have it play a customer's reply (the first-run "try the inbox").
+    if (parts.worker) simulator = await setUpSmsConnectors(config, db, logger);
     if (parts.api) {
       app = await buildApp({
+        currency: config.HERALD_CURRENCY,
+        simulator,
         db,
         publicUrl: url,
         sessionHours: config.HERALD_SESSION_HOURS,
@@ -81,10 +86,9 @@ export async function serve(config: Config, parts: { api: boolean; worker: boole
       if (link) printSetupLink(link);
     }
     if (parts.worker) {
-      simulator = await setUpSmsConnectors(config, db, logger);
       pool = new ConnectorPool(db, logger);
       await pool.refresh();
-      worker = startWorker({ db, logger, mail: config, mailDomain: new URL(url).hostname, sms: pool, outboundPolicy: outboundPolicyOf(config) });
+      worker = startWorker({ db, logger, mail: config, mailDomain: new URL(url).hostname, sms: pool, outboundPolicy: outboundPolicyOf(config), currency: config.HERALD_CURRENCY });
     }
   } catch (error) {
     await app?.close();

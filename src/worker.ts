@@ -31,7 +31,11 @@ interface Loop {
  * Background work of one process. Every loop claims its rows with SKIP LOCKED
  * or is idempotent, so any number of workers can share one database.
  */
-export function startWorker(options: { db: Executor; logger: Logger; mail: mail.MailConfig; mailDomain: string; sms?: ConnectorPool; outboundPolicy?: OutboundPolicy }): Worker {
+export function startWorker(options: {
+  db: Executor; logger: Logger; mail: mail.MailConfig; mailDomain: string; sms?: ConnectorPool; outboundPolicy?: OutboundPolicy;
+  /** HERALD_CURRENCY, for the amounts in low-credit alerts; EUR when not given. */
+  currency?: string;
+}): Worker {
   const { db, logger } = options;
   const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const abort = new AbortController();
@@ -53,7 +57,7 @@ export function startWorker(options: { db: Executor; logger: Logger; mail: mail.
     { name: 'contacts.import', everyMs: 1000, run: () => contacts.runNextImport(db, { signal: abort.signal }) },
     { name: 'webhooks.deliver', everyMs: 1000, run: async () => (await webhooks.deliverDueWebhooks(db, { policy: options.outboundPolicy ?? {} })) > 0 },
     { name: 'webhooks.prune', everyMs: 3600_000, run: () => webhooks.pruneWebhookEvents(db) },
-    { name: 'credit.low-alerts', everyMs: 10_000, run: async () => (await creditAlerts.checkCreditAlerts(db), false) },
+    { name: 'credit.low-alerts', everyMs: 10_000, run: async () => (await creditAlerts.checkCreditAlerts(db, { ...(options.currency && { currency: options.currency }) }), false) },
     ...(options.sms ? smsLoops(db, options.sms, workerId) : []),
   ];
 

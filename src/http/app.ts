@@ -36,10 +36,14 @@ import { suppressionRoutes } from './routes/v1/suppressions.js';
 import { senderRoutes } from './routes/v1/senders.js';
 import { inboxRoutes } from './routes/v1/inbox.js';
 import { webhookRoutes } from './routes/v1/webhooks.js';
+import { firstRunRoutes } from './routes/v1/first-run.js';
 import { validatorCompiler } from './validation.js';
 import { createSendQueue } from '../modules/messages/index.js';
 
-export interface AppOptions extends Omit<HttpDeps, 'sendQueue'> {
+export interface AppOptions extends Omit<HttpDeps, 'sendQueue' | 'currency' | 'simulator'> {
+  /** HERALD_CURRENCY; EUR when not given. */
+  currency?: string;
+  simulator?: HttpDeps['simulator'];
   logLevel?: string;
   /** Where the request log goes (stdout by default); tests read it. */
   logStream?: DestinationStream;
@@ -123,9 +127,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sessionHours: options.sessionHours,
     secureCookies: options.secureCookies,
     defaultSender: options.defaultSender,
+    currency: options.currency ?? 'EUR',
+    simulator: options.simulator ?? null,
     ...(options.outboundPolicy && { outboundPolicy: options.outboundPolicy }),
   };
-  for (const routes of [setupRoutes, authRoutes, accountRoutes, userRoutes, apiKeyRoutes, subaccountRoutes, adminRoutes, adminSmsRoutes, messageRoutes, bulkMessageRoutes, creditRoutes, contactRoutes, contactImportRoutes, listRoutes, suppressionRoutes, senderRoutes, inboxRoutes, webhookRoutes]) {
+  for (const routes of [setupRoutes, authRoutes, accountRoutes, userRoutes, apiKeyRoutes, subaccountRoutes, adminRoutes, adminSmsRoutes, messageRoutes, bulkMessageRoutes, creditRoutes, contactRoutes, contactImportRoutes, listRoutes, suppressionRoutes, senderRoutes, inboxRoutes, webhookRoutes, firstRunRoutes]) {
     await app.register(routes(deps));
   }
   return app;

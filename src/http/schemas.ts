@@ -35,6 +35,9 @@ export const Locale = Type.Union([Type.Literal('en'), Type.Literal('nl'), Type.L
 export const InviteLocale = Type.Union(Locale.anyOf, { description: 'The invitee\'s language, which the invitation is written in; the inviter\'s by default' });
 export const MinorUnits = Type.Integer({ minimum: 0, maximum: 9_000_000_000_000_000, description: 'Money in integer minor units (cents)' });
 
+/** The installation's currency (HERALD_CURRENCY), carried by every answer with amounts in it. */
+export const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code of the amounts next to it, which are integer minor units of it (cents for EUR)' });
+
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const AccountSchema = Type.Object({
@@ -43,6 +46,7 @@ export const AccountSchema = Type.Object({
   default_country: Type.String(),
   timezone: Type.String(),
   spending_limit: Nullable(Type.Integer()),
+  currency: Currency,
   sms_max_parts: Type.Integer({ description: 'Longest SMS accepted, in parts' }),
   allowed_countries: Nullable(Type.Array(Type.String(), { description: 'Destinations this account may send to; null = all' })),
   is_operator: Type.Boolean(),
@@ -76,13 +80,14 @@ export const ApiKeySchema = Type.Object({
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function accountView(a: AccountRow): Static<typeof AccountSchema> {
+export function accountView(a: AccountRow, currency: string): Static<typeof AccountSchema> {
   return {
     id: a.id,
     name: a.name,
     default_country: a.default_country,
     timezone: a.timezone,
     spending_limit: a.spending_limit_minor === null ? null : Number(a.spending_limit_minor),
+    currency,
     sms_max_parts: a.sms_max_parts,
     allowed_countries: a.allowed_countries,
     is_operator: a.is_operator,

@@ -25,6 +25,12 @@ describe('config', () => {
     expect(publicUrl(config)).toBe('http://127.0.0.1:8080');
   });
 
+  it('has one currency, EUR unless set, and refuses a code ISO 4217 does not list, naming the setting', () => {
+    expect(loadConfig(schema, {}).HERALD_CURRENCY).toBe('EUR');
+    expect(loadConfig(schema, { HERALD_CURRENCY: 'GBP' }).HERALD_CURRENCY).toBe('GBP');
+    for (const bad of ['eur', 'EURO', 'ABC', '€']) expect(problems({ HERALD_CURRENCY: bad }).join('\n')).toMatch(/^HERALD_CURRENCY: .*ISO 4217/);
+  });
+
   it('converts text from the environment', () => {
     const config = loadConfig(schema, { HERALD_PORT: '9090', HERALD_TRUST_PROXY: 'true', HERALD_EXTRA: 'false' });
     expect(config.HERALD_PORT).toBe(9090);

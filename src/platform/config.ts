@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Type, type TObject, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { FormatRegistry } from '@sinclair/typebox';
+
+// A code Intl can format is one ISO 4217 still lists (EUR, USD, GBP, JPY…).
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+if (!FormatRegistry.Has('iso4217')) FormatRegistry.Set('iso4217', (value) => CURRENCIES.has(value));
 
 /**
  * Settings are read once at start from the environment and an optional JSON
@@ -32,6 +37,10 @@ export const PlatformConfigSchema = Type.Object({
     minLength: 32,
     description: 'Key that encrypts webhook secrets at rest; unset = one made once in HERALD_DATA_DIR/secret.key (set it when several hosts share the database)',
   })),
+  HERALD_CURRENCY: Type.String({
+    default: 'EUR', format: 'iso4217',
+    description: 'The one currency of every price, cost and balance (ISO 4217, e.g. EUR, USD, GBP); amounts are kept in its minor units, so do not change it once credit has been sold',
+  }),
   HERALD_SESSION_HOURS: Type.Integer({ default: 336, minimum: 1, description: 'How long a web session lasts without use' }),
 });
 export type PlatformConfig = Static<typeof PlatformConfigSchema>;

@@ -15,7 +15,7 @@ app.post('/v1/messages', { schema: { body: SendBody, response: { 202: SendResult
   return reply.status(202).send({
     batch_id: 'bat_0mh5u3k2q8Xb7dTcZrYw9aPn', encoding: 'gsm7', parts_per_message: 1,
     accepted: [{ id: `msg_0mh5u3k2q${String(n).padStart(15, '0')}`, to, index: 0, status: 'queued', price_per_part: 10 }],
-    rejected: [], cost: { parts: 1, quota_parts: 0, provision: 10 },
+    rejected: [], cost: { parts: 1, quota_parts: 0, provision: 10 }, currency: 'EUR',
   });
 });
 app.get('/cpu', async () => {

@@ -41,7 +41,7 @@ async function sent() {
 describe('low-credit alert', () => {
   it('sends one email and one credit.low event per crossing of the threshold', async () => {
     const set = await t.app.inject({ method: 'PUT', url: '/v1/credit/alert', ...owner.caller, payload: { threshold: 1500 } });
-    expect(json(set)).toEqual({ threshold: 1500, below: false, last_alert_at: null });
+    expect(json(set)).toEqual({ threshold: 1500, below: false, last_alert_at: null, currency: 'EUR' });
     expect(await creditAlerts.checkCreditAlerts(t.db)).toBe(0);
     await spend(1); // 2000 left
     expect(await creditAlerts.checkCreditAlerts(t.db)).toBe(0);
@@ -55,7 +55,7 @@ describe('low-credit alert', () => {
     expect(await creditAlerts.checkCreditAlerts(t.db)).toBe(0);
     expect(await sent()).toEqual({ emails: 1, events: 1 });
     const event = await sql<{ payload: { data: unknown } }>`select payload from webhook_events where type = 'credit.low'`.execute(t.db);
-    expect(event.rows[0]!.payload.data).toEqual({ account_id: owner.accountId, available: 1000, threshold: 1500 });
+    expect(event.rows[0]!.payload.data).toEqual({ account_id: owner.accountId, available: 1000, threshold: 1500, currency: 'EUR' });
 
     await ledger.topUp(t.db, { walletAccountId: owner.accountId, amountMinor: 5000n, note: 'test', createdBy: null } as ledger.TopUpInput);
     expect(await creditAlerts.checkCreditAlerts(t.db)).toBe(0);
@@ -72,6 +72,6 @@ describe('low-credit alert', () => {
     expect(json(res).error).toMatchObject({ field: 'threshold', message: expect.stringMatching(/parent account/) });
     const bad = await t.app.inject({ method: 'PUT', url: '/v1/credit/alert', ...owner.caller, payload: { threshold: -1 } });
     expect(json(bad).error.field).toBe('threshold');
-    expect(json(await t.app.inject({ method: 'PUT', url: '/v1/credit/alert', ...owner.caller, payload: { threshold: null } }))).toEqual({ threshold: null, below: false, last_alert_at: null });
+    expect(json(await t.app.inject({ method: 'PUT', url: '/v1/credit/alert', ...owner.caller, payload: { threshold: null } }))).toEqual({ threshold: null, below: false, last_alert_at: null, currency: 'EUR' });
   });
 });

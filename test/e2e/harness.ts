@@ -53,7 +53,7 @@ export interface Herald {
  * A fresh database on TEST_DATABASE_URL's server when it is set (CI), else the
  * embedded PostgreSQL in a temporary folder; removed again at stop.
  */
-export async function startHerald(): Promise<Herald> {
+export async function startHerald(options: { builtInSimulator?: boolean } = {}): Promise<Herald> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -61,7 +61,7 @@ export async function startHerald(): Promise<Herald> {
     HERALD_PORT: String(port),
     HERALD_LOG_LEVEL: 'warn',
     // Else Herald would also start its own and route half the messages there.
-    HERALD_SMSC_SIMULATOR: 'off',
+    HERALD_SMSC_SIMULATOR: options.builtInSimulator ? 'on' : 'off',
     // Webhook receivers of the tests listen on this machine, which Herald otherwise refuses to call.
     HERALD_OUTBOUND_ALLOW_HOSTS: '127.0.0.1',
   };
@@ -95,7 +95,9 @@ export async function startHerald(): Promise<Herald> {
     await removeDatabase();
     throw error;
   });
-  env.HERALD_SMPP_URL = `smpp://herald:pw@127.0.0.1:${simulator.port}?binds=1`;
+  // With `builtInSimulator`, Herald sends to the one it runs itself (as a first
+  // `npm start` does) and this one stays unbound.
+  if (!options.builtInSimulator) env.HERALD_SMPP_URL = `smpp://herald:pw@127.0.0.1:${simulator.port}?binds=1`;
   const cleanup = async () => {
     await simulator.close();
     await removeDatabase();

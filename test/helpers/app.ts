@@ -1,7 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse, RouteOptions } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { Registry } from 'prom-client';
-import { buildApp } from '../../src/http/app.js';
+import { buildApp, type AppOptions } from '../../src/http/app.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
 
 export const PUBLIC_URL = 'http://herald.test';
@@ -14,7 +14,9 @@ export interface TestApp {
 }
 
 /** The real app on a fresh database of its own, driven through app.inject. */
-export async function createTestApp(options: { routeTable?: RouteOptions[]; logLevel?: string; logStream?: DestinationStream; bodyLimit?: number } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { routeTable?: RouteOptions[]; logLevel?: string; logStream?: DestinationStream; bodyLimit?: number } & Pick<AppOptions, 'currency' | 'simulator'> = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const app = await buildApp({
     db: database.db,

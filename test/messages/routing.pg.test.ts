@@ -110,7 +110,7 @@ describe('routes', () => {
     expect(routes.data).toEqual(expect.arrayContaining([{ prefix: '+44', connector_id: 'x1', priority: 3 }]));
     const price = await t.app.inject({ method: 'PUT', url: '/v1/admin/prices/GB', ...op.caller, payload: { price: 7 } });
     expect(price.statusCode).toBe(204);
-    expect(json(await t.app.inject({ method: 'GET', url: '/v1/admin/prices', ...op.caller }))).toEqual({ default: 10, countries: { GB: 7 } });
+    expect(json(await t.app.inject({ method: 'GET', url: '/v1/admin/prices', ...op.caller }))).toEqual({ default: 10, countries: { GB: 7 }, currency: 'EUR' });
     const topUp = await t.app.inject({ method: 'POST', url: `/v1/admin/accounts/${owner.accountId}/top-up`, ...op.caller, payload: { amount: 500, note: 'gift' } });
     expect(topUp.statusCode).toBe(201);
   });

@@ -1,6 +1,7 @@
 import { useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, get, getOwn, post, setActingAccount, setCsrfToken } from './api';
+import { HeaderBalance } from './components/balance';
 import { describeError } from './components/ui';
 import { FormatContext, localeFor, useFormat } from './format';
 import { setLanguage } from './i18n';
@@ -105,7 +106,7 @@ export function App() {
       );
     return <SignIn onSession={onSession} />;
   }
-  const formats = { locale: localeFor(boot.session.user.locale), timeZone: boot.session.user.timezone ?? boot.acting.timezone };
+  const formats = { locale: localeFor(boot.session.user.locale), timeZone: boot.session.user.timezone ?? boot.acting.timezone, currency: boot.session.account.currency };
   return (
     <SessionContext.Provider value={state}>
       <FormatContext.Provider value={formats}>
@@ -162,6 +163,7 @@ function Shell({ children }: { children: ReactNode }) {
           </ul>
         </nav>
         <div className="who">
+          {s.can('credit:read') && <HeaderBalance accountId={s.acting.id} />}
           {s.subaccounts.length > 0 && (
             <div className="switcher">
               <label htmlFor="account-switcher">{t('nav.account')}</label>

@@ -10,10 +10,24 @@ describe('formats', () => {
 
   it('shows numbers and dates in the user\'s language and zone', () => {
     const nl = formatters({ locale: 'nl', timeZone: 'Europe/Amsterdam' });
-    expect(nl.money(123456)).toBe('1.234,56');
+    expect(nl.money(123456)).toBe('€\u00a01.234,56');
     expect(nl.dateTime('2026-03-01T23:30:00Z')).toMatch(/2 mrt 2026/);
     const en = formatters({ locale: 'en', timeZone: 'UTC' });
-    expect(en.money(123456)).toBe('1,234.56');
+    expect(en.money(123456)).toBe('€1,234.56');
+  });
+
+  it('shows every amount with the installation\'s currency, in its own decimals and the reader\'s way of writing it', () => {
+    // Intl separates with a no-break space where a language puts one.
+    const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
+    expect(plain(formatters({ locale: 'nl', timeZone: 'UTC', currency: 'EUR' }).money(1000))).toBe('€ 10,00');
+    expect(plain(formatters({ locale: 'de', timeZone: 'UTC', currency: 'EUR' }).money(1000))).toBe('10,00 €');
+    expect(plain(formatters({ locale: 'fr', timeZone: 'UTC', currency: 'GBP' }).money(123456))).toBe('1 234,56 £GB');
+    expect(formatters({ locale: 'en', timeZone: 'UTC', currency: 'USD' }).money(5)).toBe('$0.05');
+    // No minor unit: 500 yen are 500 minor units.
+    const yen = formatters({ locale: 'en', timeZone: 'UTC', currency: 'JPY' });
+    expect(yen.money(500)).toBe('¥500');
+    expect(yen.currency.toMinor('500')).toBe(500);
+    expect(formatters({ locale: 'nl', timeZone: 'UTC' }).currency.toMinor('10,5')).toBe(1050);
   });
 
   it('takes the region from the browser when its language is the user\'s', () => {

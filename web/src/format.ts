@@ -1,15 +1,38 @@
 import { TZDate, tzOffset } from '@date-fns/tz';
 import { createContext, useContext } from 'react';
 
-/** How dates and numbers are shown: the user's language and time zone. */
+/** How dates, numbers and money are shown: the user's language and time zone, the installation's currency. */
 export interface Formats {
   locale: string;
   timeZone: string;
+  /** ISO 4217, as the API answers it (`currency`); EUR until known. */
+  currency?: string;
 }
 
 export const FormatContext = createContext<Formats>({ locale: 'en', timeZone: 'UTC' });
 
-export function formatters({ locale, timeZone }: Formats) {
+/**
+ * Money as the reader's language writes it, with its currency: amounts come
+ * in minor units of `currency` (cents; none for JPY), so the currency's own
+ * number of decimals turns them into its main unit.
+ */
+export function moneyFormat(locale: string, currency: string) {
+  const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  const scale = 10 ** digits;
+  return {
+    code: currency,
+    format: (minor: number) => format.format(minor / scale),
+    /** Decimals an amount input takes (its `step` is 10^-digits). */
+    digits,
+    /** What a person typed (a comma or a point for decimals) in minor units; NaN when it is no number. */
+    toMinor: (typed: string) => Math.round(Number(typed.trim().replace(',', '.')) * scale),
+    /** Minor units as an amount input shows them. */
+    fromMinor: (minor: number) => minor / scale,
+  };
+}
+
+export function formatters({ locale, timeZone, currency = 'EUR' }: Formats) {
   const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone });
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone });
   const month = new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone });
@@ -17,7 +40,7 @@ export function formatters({ locale, timeZone }: Formats) {
   const number = new Intl.NumberFormat(locale);
   const dateIn = (timeZone: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone });
   const monthIn = (timeZone: string) => new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone });
-  const money = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const money = moneyFormat(locale, currency);
   return {
     locale,
     dateTime: (iso: string | null | undefined) => (iso ? dateTime.format(new Date(iso)) : '—'),
@@ -28,8 +51,9 @@ export function formatters({ locale, timeZone }: Formats) {
     dateIn: (iso: string, zone: string) => dateIn(zone).format(new Date(iso)),
     monthIn: (iso: string, zone: string) => monthIn(zone).format(new Date(iso)),
     number: (n: number) => number.format(n),
-    /** Credit is kept in minor units (cents). */
-    money: (minor: number) => money.format(minor / 100),
+    /** An amount in minor units of the installation's currency, with that currency. */
+    money: money.format,
+    currency: money,
   };
 }
 

@@ -75,11 +75,11 @@ export function apiError(status: number, code: string, message: string, extra: {
 
 export const preview = (over: Record<string, unknown> = {}) => ({
   encoding: 'gsm7', parts: 1, characters: 0, units: 0, units_per_part: 160, non_gsm_characters: [], max_parts: 10,
-  problem: null, price_per_part: 5, cost_per_recipient: 5, recipients: [], ...over,
+  problem: null, price_per_part: 5, cost_per_recipient: 5, currency: 'EUR', recipients: [], ...over,
 });
 
 const USER = { id: 'usr_1', account_id: 'acct_1', email: 'olivia@example.com', name: 'Olivia', role: 'owner', locale: 'en', timezone: null, mobile: null, status: 'active', created_at: '2026-01-01T00:00:00Z' };
-const ACCOUNT = { id: 'acct_1', name: 'Acme', default_country: 'BE', timezone: 'Europe/Brussels', spending_limit: null, sms_max_parts: 10, allowed_countries: null, is_operator: false, created_at: '2026-01-01T00:00:00Z' };
+const ACCOUNT = { id: 'acct_1', name: 'Acme', default_country: 'BE', timezone: 'Europe/Brussels', spending_limit: null, currency: 'EUR', sms_max_parts: 10, allowed_countries: null, is_operator: false, created_at: '2026-01-01T00:00:00Z' };
 
 /** A signed-in owner with every scope, for pages that read the session. */
 export function sessionFor(user: Partial<User> = {}, scopes = ['account:read', 'account:write', 'messages:read', 'messages:write']): SessionState {

@@ -33,8 +33,8 @@ export async function setCreditAlert(db: Executor, accountId: string, thresholdM
   return view(await repo.upsertAlert(db, accountId, thresholdMinor));
 }
 
-function alertEmail(available: bigint, threshold: bigint, locale: Locale) {
-  return textsFor(locale).creditLow(formatMoney(available, locale), formatMoney(threshold, locale));
+function alertEmail(available: bigint, threshold: bigint, locale: Locale, currency: string) {
+  return textsFor(locale).creditLow(formatMoney(available, locale, currency), formatMoney(threshold, locale, currency));
 }
 
 /**
@@ -44,7 +44,8 @@ function alertEmail(available: bigint, threshold: bigint, locale: Locale) {
  * it. Checked by a worker loop rather than at each debit, so that sending
  * never waits for it; an alert comes within one loop's interval.
  */
-export async function checkCreditAlerts(db: Executor, options: { now?: Date; batch?: number } = {}): Promise<number> {
+export async function checkCreditAlerts(db: Executor, options: { now?: Date; batch?: number; currency?: string } = {}): Promise<number> {
+  const currency = options.currency ?? 'EUR';
   const now = options.now ?? new Date();
   let alerted = 0;
   let after = '';
@@ -63,12 +64,12 @@ export async function checkCreditAlerts(db: Executor, options: { now?: Date; bat
         if (!below) continue;
         alerted++;
         for (const { email, locale } of await accountAdminRecipients(tx, row.account_id)) {
-          await enqueueEmail(tx, { to: email, accountId: row.account_id, ...alertEmail(available, threshold, locale) });
+          await enqueueEmail(tx, { to: email, accountId: row.account_id, ...alertEmail(available, threshold, locale, currency) });
         }
         await emitEvents(tx, [{
           accountId: row.account_id,
           type: 'credit.low',
-          data: { account_id: row.account_id, available: Number(available), threshold: Number(threshold) },
+          data: { account_id: row.account_id, available: Number(available), threshold: Number(threshold), currency },
         }]);
       }
       return rows.length < (options.batch ?? 100);

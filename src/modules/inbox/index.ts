@@ -10,3 +10,4 @@ export {
 } from './forwarding-rules.js';
 export { optOutKeyword } from './opt-out.js';
 export { getConversation, type Conversation, type ConversationEntry } from './conversation.js';
+export { testReplyAddresses, TEST_HANDSET, type TestReplyAddresses } from './test-reply.js';

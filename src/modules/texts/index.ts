@@ -22,7 +22,9 @@ export function textsFor(locale: string | null | undefined): Texts {
   return CATALOGUE[toLocale(locale)];
 }
 
-/** An amount of money as the recipient writes it (1.234,50 in nl and de). */
-export function formatMoney(minor: bigint, locale: Locale): string {
-  return new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Number(minor) / 100);
+/** An amount in minor units as the recipient writes it (€ 1.234,50 in nl), with the currency's own decimals (none for JPY). */
+export function formatMoney(minor: bigint, locale: Locale, currency: string): string {
+  const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+  const scale = 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2);
+  return format.format(Number(minor) / scale);
 }

@@ -51,8 +51,9 @@ describe('Herald\'s own texts', () => {
   });
 
   it('writes amounts as the reader does', () => {
-    expect(formatMoney(123450n, 'en')).toBe('1,234.50');
-    expect(formatMoney(123450n, 'nl')).toBe('1.234,50');
-    expect(formatMoney(5n, 'fr')).toBe('0,05');
+    expect(formatMoney(123450n, 'en', 'EUR')).toBe('€1,234.50');
+    expect(formatMoney(123450n, 'nl', 'EUR')).toBe('€\u00a01.234,50');
+    expect(formatMoney(5n, 'fr', 'EUR')).toBe('0,05\u00a0€');
+    expect(formatMoney(1500n, 'de', 'JPY')).toBe('1.500\u00a0¥');
   });
 });

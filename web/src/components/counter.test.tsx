@@ -6,14 +6,14 @@ import { MessageCounter } from './counter';
 describe('MessageCounter', () => {
   it('shows characters, parts, encoding and the cost for the recipients', () => {
     const { rerender } = render(<MessageCounter text="Hello" preview={preview({ characters: 5, units: 5 })} cost={null} />);
-    expect(screen.getByTestId('count-cost').textContent).toBe('About 0.05 per recipient');
+    expect(screen.getByTestId('count-cost').textContent).toBe('About €0.05 per recipient');
     rerender(<MessageCounter text="Hello" preview={preview({ characters: 5, units: 5 })} cost={{ total: 15, estimate: false }} />);
     expect(screen.getByTestId('count-characters').textContent).toBe('5 characters');
     expect(screen.getByTestId('count-parts').textContent).toBe('1 part (at most 10)');
     expect(screen.getByTestId('count-encoding').textContent).toBe('Standard characters (GSM)');
-    expect(screen.getByTestId('count-cost').textContent).toBe('Cost 0.15');
+    expect(screen.getByTestId('count-cost').textContent).toBe('Cost €0.15');
     rerender(<MessageCounter text="Hello" preview={preview({ characters: 5, units: 5 })} cost={{ total: 1234567, estimate: true }} />);
-    expect(screen.getByTestId('count-cost').textContent).toBe('Cost about 12,345.67');
+    expect(screen.getByTestId('count-cost').textContent).toBe('Cost about €12,345.67');
     expect(document.querySelector('mark')).toBeNull();
   });
 

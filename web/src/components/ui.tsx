@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useId, useRef, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../api';
 import { describeError, type FieldLabels } from '../errors';
+import { CreditHint } from './credit-hint';
 import { takeNavigationFocus } from '../router';
 
 export { describeError };
@@ -50,6 +52,7 @@ export function ErrorNote({ error, fields }: { error: unknown; fields?: FieldLab
   return (
     <p className="error-note" role="alert">
       {describeError(error, t, fields)}
+      {error instanceof ApiError && error.code === 'insufficient_credit' && <> <CreditHint /></>}
     </p>
   );
 }

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { TOOLS } from '../tools';
+import { FirstRunChecklist } from '../components/first-run';
 import { PageHeader } from '../components/ui';
 import { Link } from '../router';
 import { useSession } from '../session';
@@ -11,6 +12,7 @@ export function Home() {
     <main id="main">
       <PageHeader title={t('home.title')} />
       <p>{t('home.welcome', { name: session.user.name })}</p>
+      <FirstRunChecklist />
       <ul className="tiles">
         {TOOLS.map((tool) => (
           <li key={tool}>

@@ -113,16 +113,16 @@ describe('the SMS page', () => {
       fireEvent.click(screen.getByRole('button', { name: 'Add' }));
       await screen.findByText(n);
     }
-    await waitFor(() => expect(screen.getByTestId('count-cost').textContent).toBe('Cost 0.14'));
-    expect(screen.getByTestId('send-total').textContent).toBe('2 recipients, 0.14.');
+    await waitFor(() => expect(screen.getByTestId('count-cost').textContent).toBe('Cost €0.14'));
+    expect(screen.getByTestId('send-total').textContent).toBe('2 recipients, €0.14.');
     const asked = calls.filter((c) => c.url === '/v1/messages/preview').at(-1)!;
     expect(asked.body).toMatchObject({ to: ['+32475123456', '+31612345678'] });
 
     fireEvent.change(screen.getByLabelText('Contact or list'), { target: { value: 'Team' } });
     fireEvent.click(screen.getByRole('button', { name: 'Search' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Add the list Team (1,500 members)' }));
-    await waitFor(() => expect(screen.getByTestId('count-cost').textContent).toBe('Cost about 75.14'));
-    expect(screen.getByTestId('send-total').textContent).toBe('1,502 recipients, about 75.14.');
+    await waitFor(() => expect(screen.getByTestId('count-cost').textContent).toBe('Cost about €75.14'));
+    expect(screen.getByTestId('send-total').textContent).toBe('1,502 recipients, about €75.14.');
   });
 
   it('keeps the Idempotency-Key while the same message is tried again, and changes it with the message', async () => {

@@ -2,6 +2,8 @@ import { useContext, useEffect, useMemo, useRef, useState, type FormEvent } from
 import { useTranslation } from 'react-i18next';
 import { ApiError, get, post } from '../api';
 import { MessageCounter, TEXT_PROBLEM_ID, type Cost } from '../components/counter';
+import { CreditShortfall } from '../components/credit-hint';
+import { creditChanged } from '../credit-events';
 import { RecipientList, RecipientSearch, recipientKey, toItem, type Recipient } from '../components/recipients';
 import { SendOutcome } from '../components/send-outcome';
 import { Announcer, ErrorNote, PageHeader, useAnnouncement, useLoad } from '../components/ui';
@@ -137,6 +139,7 @@ export function Sms() {
       };
       setResult(await post<SendResult>('/v1/messages', body, { headers: { 'idempotency-key': idempotencyKey }, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) }));
       setIdempotencyKey(crypto.randomUUID());
+      creditChanged();
     } catch (err) {
       setError(err);
       // Refused outright: nothing was sent, so the next try is a new request.
@@ -244,6 +247,7 @@ export function Sms() {
             {t(cost.estimate ? 'sms.about' : 'sms.total', { count, n: f.number(count), cost: f.money(cost.total) })}
           </p>
         )}
+        {cost && preview && <CreditShortfall parts={count * preview.parts} cost={cost.total} />}
       </form>
     </main>
   );

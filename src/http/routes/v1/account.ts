@@ -9,7 +9,7 @@ export const accountRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => asyn
   app.get('/v1/account', {
     config: { auth: { scope: 'account:read' } },
     schema: { tags: ['account'], summary: 'The account acted on', response: { 200: AccountSchema, ...errorResponses } },
-  }, async (request) => accountView(await accounts.getAccount(deps.db, principalOf(request))));
+  }, async (request) => accountView(await accounts.getAccount(deps.db, principalOf(request)), deps.currency));
 
   app.patch('/v1/account', {
     config: { auth: { scope: 'account:write' } },
@@ -37,7 +37,7 @@ export const accountRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => asyn
       ...(b.sms_max_parts !== undefined && { smsMaxParts: b.sms_max_parts }),
       ...(b.allowed_countries !== undefined && { allowedCountries: b.allowed_countries?.map((c) => c.toUpperCase()) ?? null }),
     });
-    return accountView(account);
+    return accountView(account, deps.currency);
   });
 
   app.get('/v1/me', {

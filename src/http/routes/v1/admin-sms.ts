@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import * as pricing from '../../../modules/pricing/index.js';
 import * as routing from '../../../modules/routing/index.js';
 import type { HttpDeps } from '../../deps.js';
-import { errorResponses } from '../../schemas.js';
+import { Currency, errorResponses } from '../../schemas.js';
 
 const auth = { scope: 'operator' } as const;
 
@@ -70,10 +70,10 @@ export const adminSmsRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => asy
 
   app.get('/v1/admin/prices', {
     config: { auth },
-    schema: { tags: ['admin'], summary: 'SMS price per part: * for every destination, or per country', response: { 200: Type.Object({ default: Type.Integer(), countries: Type.Record(Type.String(), Type.Integer()) }), ...errorResponses } },
+    schema: { tags: ['admin'], summary: 'SMS price per part: * for every destination, or per country', response: { 200: Type.Object({ default: Type.Integer({ description: 'Minor units of `currency`' }), countries: Type.Record(Type.String(), Type.Integer()), currency: Currency }), ...errorResponses } },
   }, async () => {
     const list = await pricing.getSmsPriceList(deps.db);
-    return { default: Number(list.defaultMinor), countries: Object.fromEntries([...list.byCountry].map(([c, p]) => [c, Number(p)])) };
+    return { default: Number(list.defaultMinor), countries: Object.fromEntries([...list.byCountry].map(([c, p]) => [c, Number(p)])), currency: deps.currency };
   });
 
   app.put('/v1/admin/prices/:country', {
@@ -82,7 +82,7 @@ export const adminSmsRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => asy
       tags: ['admin'],
       summary: 'Set the price per SMS part for a country (or * for the default)',
       params: Type.Object({ country: Type.String({ maxLength: 2 }) }, { additionalProperties: false }),
-      body: Type.Object({ price: Type.Integer({ minimum: 0, maximum: 1_000_000 }) }, { additionalProperties: false }),
+      body: Type.Object({ price: Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Minor units of the installation\'s currency (HERALD_CURRENCY)' }) }, { additionalProperties: false }),
       response: { 204: Type.Null(), ...errorResponses },
     },
   }, async (request, reply) => {

@@ -28,7 +28,7 @@ export async function answerWithSession(reply: FastifyReply, deps: HttpDeps, res
   setSessionCookie(reply, deps, result.token);
   const principal = await accounts.authenticateSession(deps.db, result.token, deps.sessionHours);
   const account = await accounts.getAccount(deps.db, principal!);
-  return reply.status(status).send({ user: userView(result.user), account: accountView(account), csrf_token: result.csrfToken, scopes: [...principal!.scopes] });
+  return reply.status(status).send({ user: userView(result.user), account: accountView(account, deps.currency), csrf_token: result.csrfToken, scopes: [...principal!.scopes] });
 }
 
 export const authRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async (app) => {
@@ -65,7 +65,7 @@ export const authRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async (
   }, async (request) => {
     const principal = principalOf(request);
     const { user, account } = await accounts.getProfile(deps.db, principal);
-    return { user: userView(user), account: accountView(account), csrf_token: principal.csrfToken!, scopes: [...principal.scopes] };
+    return { user: userView(user), account: accountView(account, deps.currency), csrf_token: principal.csrfToken!, scopes: [...principal.scopes] };
   });
 
   app.post('/v1/auth/password', {

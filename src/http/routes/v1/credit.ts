@@ -4,7 +4,7 @@ import * as creditAlerts from '../../../modules/credit-alerts/index.js';
 import * as ledger from '../../../modules/ledger/index.js';
 import { principalOf } from '../../auth.js';
 import type { HttpDeps } from '../../deps.js';
-import { IdParams, Nullable, errorResponses } from '../../schemas.js';
+import { Currency, IdParams, Nullable, errorResponses } from '../../schemas.js';
 
 const CreditSchema = Type.Object({
   quota: Nullable(Type.Object({
@@ -19,6 +19,7 @@ const CreditSchema = Type.Object({
     held: Type.Integer(),
   })),
   spending: Nullable(Type.Object({ limit: Nullable(Type.Integer()), spent: Type.Integer(), month: Type.String() })),
+  currency: Currency,
 });
 
 export const creditRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async (app) => {
@@ -36,6 +37,7 @@ export const creditRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async
         : null,
       provision: own ? { available: Number(b.provision.availableMinor), held: Number(b.provision.heldMinor) } : null,
       spending: b.spending ? { limit: b.spending.limitMinor === null ? null : Number(b.spending.limitMinor), spent: Number(b.spending.spentMinor), month: b.spending.month } : null,
+      currency: deps.currency,
     };
   });
 
@@ -51,6 +53,7 @@ export const creditRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async
       response: {
         200: Type.Object({
           data: Type.Array(Type.Object({ start: Type.String(), quota_used: Type.Integer(), provision_used: Type.Integer(), quota_remaining: Nullable(Type.Integer()), provision_remaining: Nullable(Type.Integer()) })),
+          currency: Currency,
         }),
         ...errorResponses,
       },
@@ -68,6 +71,7 @@ export const creditRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async
         quota_remaining: own ? p.quotaRemaining : null,
         provision_remaining: own ? Number(p.provisionRemainingMinor) : null,
       })),
+      currency: deps.currency,
     };
   });
 
@@ -79,8 +83,8 @@ export const creditRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async
       description: 'Send an Idempotency-Key header to retry safely: the same key credits once and answers the same; with another top-up it answers 422.',
       params: IdParams,
       headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }),
-      body: Type.Object({ amount: Type.Integer({ minimum: 1, maximum: 1_000_000_000_000, description: 'Minor units' }), note: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
-      response: { 201: Type.Object({ transaction_id: Type.String() }), ...errorResponses },
+      body: Type.Object({ amount: Type.Integer({ minimum: 1, maximum: 1_000_000_000_000, description: 'Minor units of `currency`' }), note: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+      response: { 201: Type.Object({ transaction_id: Type.String(), amount: Type.Integer(), currency: Currency }), ...errorResponses },
     },
   }, async (request, reply) => {
     const principal = principalOf(request);
@@ -93,7 +97,7 @@ export const creditRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async
       ...(typeof key === 'string' && { idempotency: { scope: principal.accountId, key } }),
     } as ledger.TopUpInput);
     if (replayed) reply.header('idempotent-replayed', 'true');
-    return reply.status(201).send({ transaction_id: transactionId });
+    return reply.status(201).send({ transaction_id: transactionId, amount: request.body.amount, currency: deps.currency });
   });
 
   app.put('/v1/admin/accounts/:id/plan', {
@@ -114,8 +118,11 @@ export const creditRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async
     threshold: Nullable(Type.Integer({ description: 'Minor units of bought credit; null = no alert' })),
     below: Type.Boolean({ description: 'Whether the credit was below the threshold at the last check' }),
     last_alert_at: Nullable(Type.String({ format: 'date-time' })),
+    currency: Currency,
   });
-  const alertView = (a: creditAlerts.CreditAlert | null) => ({ threshold: a ? Number(a.thresholdMinor) : null, below: a?.below ?? false, last_alert_at: a?.lastAlertAt?.toISOString() ?? null });
+  const alertView = (a: creditAlerts.CreditAlert | null) => ({
+    threshold: a ? Number(a.thresholdMinor) : null, below: a?.below ?? false, last_alert_at: a?.lastAlertAt?.toISOString() ?? null, currency: deps.currency,
+  });
 
   app.get('/v1/credit/alert', {
     config: { auth: { scope: 'credit:read' } },

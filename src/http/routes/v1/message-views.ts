@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { MessageDetail, MessageRow } from '../../../modules/messages/index.js';
-import { Nullable } from '../../schemas.js';
+import { Currency, Nullable } from '../../schemas.js';
 
 export const MessageSchema = Type.Object({
   id: Type.String(),
@@ -10,7 +10,8 @@ export const MessageSchema = Type.Object({
   text: Type.String(),
   encoding: Type.String(),
   parts: Type.Integer(),
-  price_per_part: Type.Integer(),
+  price_per_part: Type.Integer({ description: 'Minor units of `currency`' }),
+  currency: Currency,
   status: Type.String(),
   error_code: Nullable(Type.String()),
   client_reference: Nullable(Type.String()),
@@ -38,7 +39,7 @@ export const MessageDetailSchema = Type.Intersect([
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function messageView(m: MessageRow): Static<typeof MessageSchema> {
+export function messageView(m: MessageRow, currency: string): Static<typeof MessageSchema> {
   return {
     id: m.id,
     batch_id: m.batch_id,
@@ -48,6 +49,7 @@ export function messageView(m: MessageRow): Static<typeof MessageSchema> {
     encoding: m.encoding,
     parts: m.parts_count,
     price_per_part: Number(m.price_per_part_minor),
+    currency,
     status: m.status,
     error_code: m.error_code,
     client_reference: m.client_reference,
@@ -61,9 +63,9 @@ export function messageView(m: MessageRow): Static<typeof MessageSchema> {
   };
 }
 
-export function messageDetailView(d: MessageDetail): Static<typeof MessageDetailSchema> {
+export function messageDetailView(d: MessageDetail, currency: string): Static<typeof MessageDetailSchema> {
   return {
-    ...messageView(d.message),
+    ...messageView(d.message, currency),
     part_list: d.parts.map((p) => ({ seq: p.seq, status: p.status, submits: p.submits, error_code: p.error_code, submitted_at: iso(p.submitted_at), final_at: iso(p.final_at) })),
     history: d.history.map((h) => ({ status: h.status, detail: h.detail, at: h.at.toISOString() })),
   };

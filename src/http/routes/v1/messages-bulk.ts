@@ -109,6 +109,6 @@ export const bulkMessageRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => 
       ...(typeof key === 'string' && { idempotency: { key, hash: messages.hashRequest({ header, to }) } }),
     });
     if (replayed) reply.header('idempotent-replayed', 'true');
-    return reply.status(202).send(result);
+    return reply.status(202).send({ ...result, currency: deps.currency });
   });
 };

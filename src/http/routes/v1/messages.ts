@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import * as messages from '../../../modules/messages/index.js';
 import { principalOf } from '../../auth.js';
 import type { HttpDeps } from '../../deps.js';
-import { IdParams, Nullable, errorResponses } from '../../schemas.js';
+import { Currency, IdParams, Nullable, errorResponses } from '../../schemas.js';
 import { PhoneType, viewerOf } from './contact-views.js';
 import { messageView, MessageDetailSchema, MessageListItemSchema, messageDetailView } from './message-views.js';
 
@@ -57,8 +57,9 @@ const PreviewSchema = Type.Object({
   non_gsm_characters: Type.Array(Type.String(), { description: 'The characters that force UCS-2 (Unicode)' }),
   max_parts: Type.Integer(),
   problem: Nullable(Type.Object({ code: Type.String(), reason: Type.String() })),
-  price_per_part: Type.Integer(),
-  cost_per_recipient: Type.Integer(),
+  price_per_part: Type.Integer({ description: 'Minor units of `currency`' }),
+  cost_per_recipient: Type.Integer({ description: 'Minor units of `currency`' }),
+  currency: Currency,
   recipients: Type.Array(Type.Object({
     to: Type.String(), country: Nullable(Type.String()), cost: Type.Integer(), problem: Nullable(Type.String()),
     problem_code: Nullable(Type.String({ description: 'not_mobile, zero_before_country_code, unknown_country_code, …' })),
@@ -76,7 +77,8 @@ export const SendResultSchema = Type.Object({
   parts_per_message: Type.Integer(),
   accepted: Type.Array(Type.Object({ id: Type.String(), to: Type.String(), index: Type.Integer(), status: Type.String(), price_per_part: Type.Integer(), ...Origin })),
   rejected: Type.Array(Type.Object({ index: Type.Integer({ description: 'The `to` item it came from' }), to: Type.String(), code: Type.String(), reason: Type.String(), field: Type.String(), ...Origin })),
-  cost: Type.Object({ parts: Type.Integer(), quota_parts: Type.Integer(), provision: Type.Integer() }),
+  cost: Type.Object({ parts: Type.Integer(), quota_parts: Type.Integer(), provision: Type.Integer({ description: 'Bought credit held, minor units of `currency`' }) }),
+  currency: Currency,
 });
 
 export const messageRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async (app) => {
@@ -88,7 +90,7 @@ export const messageRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => asyn
       body: Type.Object({ text: Type.String({ maxLength: 10_000 }), to: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { maxItems: 100 })) }, { additionalProperties: false }),
       response: { 200: PreviewSchema, ...errorResponses },
     },
-  }, async (request) => messages.previewMessage(deps.db, principalOf(request).accountId, request.body));
+  }, async (request) => ({ ...(await messages.previewMessage(deps.db, principalOf(request).accountId, request.body)), currency: deps.currency }));
 
   app.post('/v1/messages', {
     config: { auth: { scope: 'messages:write' } },
@@ -108,13 +110,13 @@ export const messageRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => asyn
       ...(typeof key === 'string' && { idempotency: { key, hash: messages.hashRequest(request.body) } }),
     });
     if (replayed) reply.header('idempotent-replayed', 'true');
-    return reply.status(202).send(result);
+    return reply.status(202).send({ ...result, currency: deps.currency });
   });
 
   app.get('/v1/messages/:id', {
     config: { auth: { scope: 'messages:read' } },
     schema: { tags: ['messages'], summary: 'One message with its parts and status history', params: IdParams, response: { 200: MessageDetailSchema, ...errorResponses } },
-  }, async (request) => messageDetailView(await messages.getMessage(deps.db, principalOf(request).accountId, request.params.id)));
+  }, async (request) => messageDetailView(await messages.getMessage(deps.db, principalOf(request).accountId, request.params.id), deps.currency));
 
   app.get('/v1/messages', {
     config: { auth: { scope: 'messages:read' } },
@@ -148,7 +150,7 @@ export const messageRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => asyn
       ...(q.until && { to: new Date(q.until) }),
       ...(q.cursor && { cursor: q.cursor }),
     });
-    return { data: page.data.map((m) => ({ ...messageView(m.message), contact_name: m.contactName })), next_cursor: page.nextCursor };
+    return { data: page.data.map((m) => ({ ...messageView(m.message, deps.currency), contact_name: m.contactName })), next_cursor: page.nextCursor };
   });
 
   app.delete('/v1/messages/:id', {
@@ -157,6 +159,6 @@ export const messageRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => asyn
   }, async (request) => {
     const accountId = principalOf(request).accountId;
     await messages.cancelMessage(deps.db, accountId, request.params.id);
-    return messageDetailView(await messages.getMessage(deps.db, accountId, request.params.id));
+    return messageDetailView(await messages.getMessage(deps.db, accountId, request.params.id), deps.currency);
   });
 };

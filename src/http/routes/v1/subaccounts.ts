@@ -23,7 +23,7 @@ export const subaccountRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => a
   app.get('/v1/subaccounts', {
     config: { auth: { scope: 'account:read' } },
     schema: { tags: ['subaccounts'], summary: 'Direct subaccounts of the account', response: { 200: Type.Object({ data: Type.Array(AccountSchema) }), ...errorResponses } },
-  }, async (request) => ({ data: (await accounts.listSubaccounts(deps.db, principalOf(request))).map(accountView) }));
+  }, async (request) => ({ data: (await accounts.listSubaccounts(deps.db, principalOf(request))).map((a) => accountView(a, deps.currency)) }));
 
   app.post('/v1/subaccounts', {
     // Its owner is a new person: only a signed-in person may create one.
@@ -52,7 +52,7 @@ export const subaccountRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => a
       ...(b.timezone && { timezone: b.timezone }),
       owner: b.owner,
     }, deps.publicUrl);
-    return reply.status(201).send({ subaccount: accountView(result.account), owner: userView(result.owner), invitation_link: result.invitationLink });
+    return reply.status(201).send({ subaccount: accountView(result.account, deps.currency), owner: userView(result.owner), invitation_link: result.invitationLink });
   });
 
   app.get('/v1/subaccounts/:id', {
@@ -61,7 +61,7 @@ export const subaccountRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => a
   }, async (request) => {
     const { account, usage } = await accounts.getSubaccount(deps.db, principalOf(request), request.params.id);
     return {
-      ...accountView(account),
+      ...accountView(account, deps.currency),
       usage: { users: usage.users, active_api_keys: usage.activeApiKeys, spent_this_month: Number(usage.spentThisMonthMinor), month: usage.month },
     };
   });
@@ -81,6 +81,6 @@ export const subaccountRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => a
       ...(request.body.name !== undefined && { name: request.body.name }),
       ...(minor !== undefined && { spendingLimitMinor: minor }),
     });
-    return accountView(account);
+    return accountView(account, deps.currency);
   });
 };

@@ -2,6 +2,7 @@ import { Suspense, lazy, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get, post, put, query } from '../../api';
 import { ErrorNote, Field, Status, useLoad } from '../../components/ui';
+import { creditChanged } from '../../credit-events';
 import { monthStart, useFormat } from '../../format';
 import { useSession } from '../../session';
 import type { Credit as CreditData, UsagePoint } from '../../types';
@@ -9,7 +10,6 @@ import type { Credit as CreditData, UsagePoint } from '../../types';
 // The charting library is loaded with this page only, not with the whole app.
 const QuotaChart = lazy(() => import('./quota-chart').then((m) => ({ default: m.QuotaChart })));
 
-const toMinor = (v: FormDataEntryValue | null) => Math.round(Number(String(v ?? '').replace(',', '.')) * 100);
 
 export function Credit() {
   const { t } = useTranslation();
@@ -20,12 +20,15 @@ export function Credit() {
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
   const operator = s.can('operator');
+  const toMinor = (v: FormDataEntryValue | null) => f.currency.toMinor(String(v ?? ''));
+  const step = String(10 ** -f.currency.digits);
 
   const act = (message: string, fn: () => Promise<unknown>) => {
     setError(null);
     setDone(null);
     fn().then(() => {
       setDone(message);
+      creditChanged();
       credit.reload();
       alert.reload();
     }, setError);
@@ -80,7 +83,7 @@ export function Credit() {
       {operator && c?.provision ? (
         <div className="two">
           <form className="card" onSubmit={topUp} aria-label={t('credit.topUp')}>
-            <Field label={t('credit.amount')} name="amount" type="number" min="0.01" step="0.01" inputMode="decimal" required />
+            <Field label={t('credit.amount', { currency: f.currency.code })} name="amount" type="number" min={step} step={step} inputMode="decimal" required />
             <button className="primary">{t('credit.topUp')}</button>
           </form>
           <form className="card" onSubmit={plan} aria-label={t('credit.plan')}>
@@ -93,7 +96,7 @@ export function Credit() {
       )}
       {c?.provision && (
         <form className="card" onSubmit={saveAlert} aria-label={t('credit.alert')}>
-          <Field label={t('credit.alert')} hint={t('credit.alertHint')} name="threshold" type="number" min="0" step="0.01" key={alert.data?.threshold ?? 'none'} defaultValue={alert.data?.threshold == null ? '' : alert.data.threshold / 100} />
+          <Field label={t('credit.alert')} hint={t('credit.alertHint')} name="threshold" type="number" min="0" step={step} key={alert.data?.threshold ?? 'none'} defaultValue={alert.data?.threshold == null ? '' : f.currency.fromMinor(alert.data.threshold)} />
           <button>{t('common.save')}</button>
         </form>
       )}

@@ -93,7 +93,8 @@ export function Subaccounts() {
       void s.refresh();
     }, setError);
   };
-  const minor = (v: FormDataEntryValue | null) => (String(v ?? '') === '' ? null : Math.round(Number(v) * 100));
+  const minor = (v: FormDataEntryValue | null) => (String(v ?? '') === '' ? null : f.currency.toMinor(String(v)));
+  const step = String(10 ** -f.currency.digits);
   const create = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = e.currentTarget;
@@ -122,7 +123,7 @@ export function Subaccounts() {
               <label htmlFor={`sub-name-${a.id}`}>{t('subaccounts.name')}</label>
               <input id={`sub-name-${a.id}`} name="name" defaultValue={a.name} required />
               <label htmlFor={`sub-limit-${a.id}`}>{t('subaccounts.limit')}</label>
-              <input id={`sub-limit-${a.id}`} name="limit" type="number" min="0" step="0.01" defaultValue={a.spending_limit === null ? '' : a.spending_limit / 100} />
+              <input id={`sub-limit-${a.id}`} name="limit" type="number" min="0" step={step} defaultValue={a.spending_limit === null ? '' : f.currency.fromMinor(a.spending_limit)} />
               <button>{t('common.save')}</button>
               <button type="button" onClick={() => s.switchAccount(a.id)} aria-label={t('subaccounts.switchNamed', { name: a.name })}>{t('subaccounts.switch')}</button>
             </form>
@@ -135,7 +136,7 @@ export function Subaccounts() {
         <form className="card" onSubmit={create}>
           <h3>{t('subaccounts.new')}</h3>
           <Field label={t('subaccounts.name')} name="name" required />
-          <Field label={t('subaccounts.limit')} hint={t('subaccounts.limitHint')} name="limit" type="number" min="0" step="0.01" />
+          <Field label={t('subaccounts.limit')} hint={t('subaccounts.limitHint')} name="limit" type="number" min="0" step={step} />
           <Field label={t('subaccounts.ownerEmail')} name="email" type="email" required />
           <Field label={t('subaccounts.ownerName')} name="owner" />
           <button className="primary">{t('subaccounts.create')}</button>

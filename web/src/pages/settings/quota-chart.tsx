@@ -32,8 +32,8 @@ export function QuotaChart({ points, timeZone }: { points: UsagePoint[]; timeZon
         datasets: [
           { label: t('credit.quotaUsed'), data: points.map((p) => p.quota_used), backgroundColor: '#1a5fb4', stack: 'quota', yAxisID: 'y' },
           { label: t('credit.quotaRemaining'), data: points.map((p) => p.quota_remaining ?? 0), backgroundColor: '#99c1f1', stack: 'quota', yAxisID: 'y' },
-          { label: t('credit.provisionUsed'), data: points.map((p) => p.provision_used / 100), backgroundColor: '#c64600', stack: 'provision', yAxisID: 'y1' },
-          { label: t('credit.provisionRemaining'), data: points.map((p) => (p.provision_remaining ?? 0) / 100), backgroundColor: '#ffbe6f', stack: 'provision', yAxisID: 'y1' },
+          { label: t('credit.provisionUsed'), data: points.map((p) => f.currency.fromMinor(p.provision_used)), backgroundColor: '#c64600', stack: 'provision', yAxisID: 'y1' },
+          { label: t('credit.provisionRemaining'), data: points.map((p) => f.currency.fromMinor(p.provision_remaining ?? 0)), backgroundColor: '#ffbe6f', stack: 'provision', yAxisID: 'y1' },
         ],
       },
       options: {
@@ -44,7 +44,7 @@ export function QuotaChart({ points, timeZone }: { points: UsagePoint[]; timeZon
         scales: {
           x: { stacked: true },
           y: { stacked: true, beginAtZero: true, position: 'left', title: { display: true, text: t('credit.axisSms') } },
-          y1: { stacked: true, beginAtZero: true, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: t('credit.axisCredit') } },
+          y1: { stacked: true, beginAtZero: true, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: `${t('credit.axisCredit')} (${f.currency.code})` } },
         },
         plugins: { legend: { position: 'bottom' } },
       },
