@@ -2,7 +2,7 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import i18n from '../../i18n';
 import { SessionContext } from '../../session';
-import { fakeApi, sessionFor } from '../../test-kit';
+import { errorBeside, fakeApi, sessionFor } from '../../test-kit';
 import { Senders } from './senders';
 
 afterEach(async () => {
@@ -26,8 +26,9 @@ describe('the sender names form', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Register name' }));
     await waitFor(() => expect(name.getAttribute('aria-invalid')).toBe('true'));
     expect(calls.at(-1)!.body).toEqual({ name: 'AcmeBrussels' });
-    const note = document.getElementById(name.getAttribute('aria-describedby')!)!;
+    const note = errorBeside(name)!;
     expect(note.textContent).toMatch(/at most 11 characters/);
+    expect(note.getAttribute('role')).toBe('alert');
     expect(screen.queryByText('Name registered.')).toBeNull();
   });
 
@@ -44,6 +45,6 @@ describe('the sender names form', () => {
     fireEvent.change(name, { target: { value: 'Acme Sales!' } });
     fireEvent.submit(name.form!);
     await waitFor(() => expect(name.getAttribute('aria-invalid')).toBe('true'));
-    expect(document.getElementById(name.getAttribute('aria-describedby')!)!.textContent).toMatch(words);
+    expect(errorBeside(name)!.textContent).toMatch(words);
   });
 });
