@@ -1,7 +1,7 @@
 import { Suspense, lazy, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get, post, put, query } from '../../api';
-import { ErrorNote, Field, Status, useLoad } from '../../components/ui';
+import { ErrorNote, Field, splitError, Status, useLoad } from '../../components/ui';
 import { monthStart, useFormat } from '../../format';
 import { useSession } from '../../session';
 import type { Credit as CreditData, UsagePoint } from '../../types';
@@ -48,10 +48,11 @@ export function Credit() {
   };
 
   const c = credit.data;
+  const beside = splitError(error, t, ['amount', 'monthly_quota', 'threshold']);
   return (
     <section aria-labelledby="credit-title">
       <h2 id="credit-title">{t('settings.credit')}</h2>
-      <ErrorNote error={credit.error ?? error} fields={{ amount: t('credit.amount'), monthly_quota: t('credit.monthly'), threshold: t('credit.alert') }} />
+      <ErrorNote error={credit.error ?? beside.rest} />
       {done && <Status>{done}</Status>}
       {c && (
         // The period's end is exclusive (the next period's start): the last day shown is the day before, on the account's calendar.
@@ -80,11 +81,11 @@ export function Credit() {
       {operator && c?.provision ? (
         <div className="two">
           <form className="card" onSubmit={topUp} aria-label={t('credit.topUp')}>
-            <Field label={t('credit.amount')} name="amount" type="number" min="0.01" step="0.01" inputMode="decimal" required />
+            <Field label={t('credit.amount')} name="amount" error={beside.at('amount')} type="number" min="0.01" step="0.01" inputMode="decimal" required />
             <button className="primary">{t('credit.topUp')}</button>
           </form>
           <form className="card" onSubmit={plan} aria-label={t('credit.plan')}>
-            <Field label={t('credit.monthly')} name="monthly" type="number" min="0" step="1" defaultValue={c?.quota?.monthly ?? 0} required />
+            <Field label={t('credit.monthly')} name="monthly" error={beside.at('monthly_quota')} type="number" min="0" step="1" defaultValue={c?.quota?.monthly ?? 0} required />
             <button>{t('credit.setPlan')}</button>
           </form>
         </div>
@@ -93,7 +94,7 @@ export function Credit() {
       )}
       {c?.provision && (
         <form className="card" onSubmit={saveAlert} aria-label={t('credit.alert')}>
-          <Field label={t('credit.alert')} hint={t('credit.alertHint')} name="threshold" type="number" min="0" step="0.01" key={alert.data?.threshold ?? 'none'} defaultValue={alert.data?.threshold == null ? '' : alert.data.threshold / 100} />
+          <Field label={t('credit.alert')} hint={t('credit.alertHint')} name="threshold" error={beside.at('threshold')} type="number" min="0" step="0.01" key={alert.data?.threshold ?? 'none'} defaultValue={alert.data?.threshold == null ? '' : alert.data.threshold / 100} />
           <button>{t('common.save')}</button>
         </form>
       )}

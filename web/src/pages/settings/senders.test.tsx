@@ -47,4 +47,28 @@ describe('the sender names form', () => {
     await waitFor(() => expect(name.getAttribute('aria-invalid')).toBe('true'));
     expect(errorBeside(name)!.textContent).toMatch(words);
   });
+
+  it('marks a name registered before the rule, which still sends, and says a wrong code with the tries left beside the code', async () => {
+    await i18n.changeLanguage('de');
+    fakeApi({
+      'GET /v1/senders': { data: [
+        { id: 'sid_old', kind: 'alphanumeric', value: 'Acme-Shop', repliable: false, usable: true, meets_name_rule: false },
+        { id: 'sid_new', kind: 'alphanumeric', value: 'Acme', repliable: false, usable: true, meets_name_rule: true },
+        { id: 'sid_mob', kind: 'mobile', value: '+32475000009', repliable: false, usable: false, meets_name_rule: true },
+      ], default: { account: null, user: null, installation: 'Herald' } },
+      'POST /v1/senders/mobiles/sid_mob/verify': () => new Response(JSON.stringify({ error: {
+        code: 'invalid_request', field: 'code', reason: 'code_wrong', params: { attempts_left: 3 }, message: 'The code is wrong; 3 attempts left', requestId: 'r',
+      } }), { status: 400 }),
+    });
+    const { container } = render(<SessionContext.Provider value={sessionFor()}><Senders /></SessionContext.Provider>);
+    const marked = await screen.findAllByTestId('outdated-name');
+    expect(marked).toHaveLength(1);
+    expect(marked[0]!.closest('tr')!.textContent).toContain('Acme-Shop');
+    const code = container.querySelector('input[name="code"]') as HTMLInputElement;
+    fireEvent.change(code, { target: { value: '123456' } });
+    fireEvent.submit(code.form!);
+    await waitFor(() => expect(code.getAttribute('aria-invalid')).toBe('true'));
+    expect(errorBeside(code)!.textContent).toBe('Dieser Code ist falsch; Sie haben noch 3 Versuche.');
+  });
 });
+
