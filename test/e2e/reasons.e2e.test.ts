@@ -52,6 +52,11 @@ run('the server\'s reason beside the field, in four languages', () => {
     return (await note.textContent())!;
   }
 
+  /** A phone-wide page with the reason shown still needs no sideways scrolling. */
+  async function fitsPhone() {
+    await expect(page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).resolves.toBeLessThanOrEqual(0);
+  }
+
   beforeAll(async () => {
     await ensureBuilt();
     herald = driver.herald = await startHerald();
@@ -109,6 +114,7 @@ run('the server\'s reason beside the field, in four languages', () => {
     const wrong = await reasonBeside(code);
     expect(wrong).toBe(words.reasons.code_wrong_other.replace('{{n}}', '4'));
     expect(wrong).not.toBe(generic);
+    await fitsPhone();
 
     // A time that has passed, under the time.
     await go('/sms');
@@ -120,6 +126,7 @@ run('the server\'s reason beside the field, in four languages', () => {
     await page.locator('#send-at').fill('2020-01-01T10:00');
     await page.locator('form.sms-form button.primary').click();
     await expect(reasonBeside(page.locator('#send-at'))).resolves.toBe(words.reasons.send_at_past);
+    await fitsPhone();
 
     // The shared list's rule, said before a contact is picked, and its refusal beside the search.
     await go('/lists');
@@ -130,5 +137,6 @@ run('the server\'s reason beside the field, in four languages', () => {
     await page.locator('button', { hasText: 'Pat Personal' }).click();
     await expect(reasonBeside(page.locator('#member-q'))).resolves.toBe(words.reasons.shared_list_personal_contact);
     await expect(page.getByText(generic).count()).resolves.toBe(0);
+    await fitsPhone();
   });
 });
