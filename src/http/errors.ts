@@ -22,11 +22,13 @@ const STATUS: Record<ErrorCode, number> = {
 };
 
 export interface ErrorBody {
-  error: { code: string; message: string; field?: string; reason?: string; requestId: string };
+  error: { code: string; message: string; field?: string; reason?: string; params?: Record<string, string | number>; requestId: string };
 }
 
-function body(request: FastifyRequest, code: string, message: string, field?: string, reason?: string): ErrorBody {
-  return { error: { code, message, ...(field !== undefined && { field }), ...(reason !== undefined && { reason }), requestId: String(request.id) } };
+function body(request: FastifyRequest, code: string, message: string, field?: string, reason?: string, params?: Record<string, string | number>): ErrorBody {
+  return {
+    error: { code, message, ...(field !== undefined && { field }), ...(reason !== undefined && { reason }), ...(params !== undefined && { params }), requestId: String(request.id) },
+  };
 }
 
 // Errors of the driver that mean the database is out of reach, not a bug; a
@@ -65,7 +67,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     const status = STATUS[error.code];
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     if (error.retryAfterSeconds) reply.header('retry-after', String(error.retryAfterSeconds));
-    return reply.status(status).send(body(request, error.code, status >= 500 ? 'Something went wrong on our side' : error.publicMessage, error.field, error.reason));
+    return reply.status(status).send(body(request, error.code, status >= 500 ? 'Something went wrong on our side' : error.publicMessage, error.field, error.reason, status >= 500 ? undefined : error.params));
   }
   if (error.validation) {
     const { field, message } = describeValidation(error);

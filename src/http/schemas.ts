@@ -8,7 +8,16 @@ export const ErrorSchema = Type.Object(
       code: Type.String({ description: 'Stable, machine-readable' }),
       message: Type.String(),
       field: Type.Optional(Type.String({ description: 'The input at fault' })),
-      reason: Type.Optional(Type.String({ description: 'Why, as a stable code to translate: not_mobile, recipient_opted_out, …' })),
+      reason: Type.Optional(Type.String({
+        description: 'Why, as a stable code to translate. Numbers: not_a_number, too_short, too_long, not_mobile, unknown_country_code, …; '
+          + 'text: too_many_parts, empty; schedule: send_at_past, send_at_too_far; codes: code_wrong, code_wrong_last, code_expired, code_attempts_used; '
+          + 'lists: shared_list_personal_contact, shared_list_personal_list; addresses: not_an_email, url_not_valid, url_scheme, url_credentials, '
+          + 'url_internal, url_unresolvable, url_too_long; senders: sender_too_long, sender_invalid_characters, sender_not_allowed, no_pool_numbers; '
+          + 'others: unknown_time_zone, unknown_country, name_missing, in_past, email_taken, name_taken, mobile_taken, already_verified, invalid_text.',
+      })),
+      params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]), {
+        description: 'Values the reason\'s sentence needs: attempts_left for code_wrong, parts and max for too_many_parts',
+      })),
       requestId: Type.String(),
     }),
   },

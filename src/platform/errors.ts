@@ -32,6 +32,8 @@ export interface AppErrorOptions {
   retryAfterSeconds?: number;
   /** Why, as a stable code a client can translate (`not_mobile`, `recipient_opted_out`…). */
   reason?: string;
+  /** Values the reason's sentence needs (`attempts_left`, `parts`…), so a client can say it in its own words. */
+  params?: Record<string, string | number>;
 }
 
 export class AppError extends Error {
@@ -41,6 +43,7 @@ export class AppError extends Error {
   readonly context: Record<string, unknown> | undefined;
   readonly retryAfterSeconds: number | undefined;
   readonly reason: string | undefined;
+  readonly params: Record<string, string | number> | undefined;
 
   constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -51,11 +54,12 @@ export class AppError extends Error {
     this.context = options.context;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.reason = options.reason;
+    this.params = options.params;
   }
 }
 
-export const invalid = (field: string, message: string, reason?: string): AppError =>
-  new AppError('invalid_request', message, { field, ...(reason !== undefined && { reason }) });
+export const invalid = (field: string, message: string, reason?: string, params?: Record<string, string | number>): AppError =>
+  new AppError('invalid_request', message, { field, ...(reason !== undefined && { reason }), ...(params !== undefined && { params }) });
 
 export const notFound = (what: string): AppError => new AppError('not_found', `${what} not found`);
 

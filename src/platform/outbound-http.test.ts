@@ -123,21 +123,22 @@ describe('refused targets', () => {
   it('reads odd IPv4 spellings as the address they mean, whether or not URL normalised them', async () => {
     expect(new URL('http://0177.0.0.1/').hostname).toBe('127.0.0.1');
     const checked = await checkUrl('http://017700000001/');
-    expect(checked).toEqual({ ok: false, reason: '127.0.0.1 is loopback' });
+    expect(checked).toEqual({ ok: false, code: 'url_internal', reason: '127.0.0.1 is loopback' });
   });
 
   it('allows a public name only when every address it resolves to is public', async () => {
     const good = await checkUrl('https://hooks.example.org/in', undefined, fakeResolver([PUBLIC_V4, PUBLIC_V6]));
     expect(good.ok && good.url.href).toBe('https://hooks.example.org/in');
     const mixed = await checkUrl('https://hooks.example.org/in', undefined, fakeResolver([PUBLIC_V4, { address: '::1', family: 6 }]));
-    expect(mixed).toEqual({ ok: false, reason: 'hooks.example.org resolves to ::1, which is loopback' });
+    expect(mixed).toEqual({ ok: false, code: 'url_internal', reason: 'hooks.example.org resolves to ::1, which is loopback' });
     const none = await checkUrl('https://hooks.example.org/in', undefined, fakeResolver([]));
-    expect(none.ok).toBe(false);
+    expect(none).toMatchObject({ ok: false, code: 'url_unresolvable' });
     const failing: Resolver = async () => {
       throw Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' });
     };
     expect(await checkUrl('https://nowhere.invalid/', undefined, failing)).toEqual({
       ok: false,
+      code: 'url_unresolvable',
       reason: 'nowhere.invalid does not resolve (ENOTFOUND)',
     });
   });

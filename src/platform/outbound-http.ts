@@ -41,7 +41,9 @@ export interface PostJsonOptions {
 }
 
 type Ip = ipaddr.IPv4 | ipaddr.IPv6;
-type Check = { ok: true; url: URL } | { ok: false; reason: string };
+/** Why a URL is refused, as a stable code a client can translate. */
+export type UrlRefusal = 'url_not_valid' | 'url_scheme' | 'url_credentials' | 'url_internal' | 'url_unresolvable';
+type Check = { ok: true; url: URL } | { ok: false; code: UrlRefusal; reason: string };
 
 interface Allowed {
   names: Set<string>;
@@ -107,12 +109,12 @@ function staticCheck(raw: string, allowed: Allowed): Check {
   try {
     url = new URL(raw);
   } catch {
-    return { ok: false, reason: 'not a valid URL' };
+    return { ok: false, code: 'url_not_valid', reason: 'not a valid URL' };
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, reason: `scheme ${url.protocol} is not allowed` };
-  if (url.username !== '' || url.password !== '') return { ok: false, reason: 'credentials in the URL are not allowed' };
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, code: 'url_scheme', reason: `scheme ${url.protocol} is not allowed` };
+  if (url.username !== '' || url.password !== '') return { ok: false, code: 'url_credentials', reason: 'credentials in the URL are not allowed' };
   const refusal = hostRefusal(bareHost(url.hostname), allowed);
-  return refusal === null ? { ok: true, url } : { ok: false, reason: refusal };
+  return refusal === null ? { ok: true, url } : { ok: false, code: 'url_internal', reason: refusal };
 }
 
 /**
@@ -149,10 +151,11 @@ export async function checkUrl(raw: string, policy?: OutboundPolicy, resolve: Re
   try {
     addresses = await resolve(host);
   } catch (error) {
-    return { ok: false, reason: `${host} does not resolve (${errorCode(error)})` };
+    return { ok: false, code: 'url_unresolvable', reason: `${host} does not resolve (${errorCode(error)})` };
   }
   const refusal = resolvedRefusal(host, addresses, allowed);
-  return refusal === null ? check : { ok: false, reason: refusal };
+  if (refusal === null) return check;
+  return { ok: false, code: addresses.length === 0 ? 'url_unresolvable' : 'url_internal', reason: refusal };
 }
 
 /**

@@ -78,8 +78,13 @@ describe('distribution lists', () => {
     const personalContact = await contact(owner.caller, 'Only Mine', { phones: [{ type: 'mobile', number: '+32475100009' }] });
     for (const url of [`/v1/lists/${mine.id}`, `/v1/lists/${mine.id}/members`]) expect((await call(colleague.caller, 'GET', url)).statusCode).toBe(404);
     expect(JSON.stringify(json(await call(colleague.caller, 'GET', '/v1/lists?limit=200')))).not.toContain(mine.id);
-    expect(json(await add(owner.caller, shared.id, [{ contact: personalContact.id }])).error.message).toMatch(/only contacts of the shared address book/);
-    expect(json(await add(owner.caller, shared.id, [{ list: mine.id }])).error.message).toMatch(/only shared lists/);
+    // Each refusal carries a reason the web app translates beside the field.
+    expect(json(await add(owner.caller, shared.id, [{ contact: personalContact.id }])).error).toMatchObject({
+      field: 'members[0].contact', reason: 'shared_list_personal_contact', message: expect.stringMatching(/only contacts of the shared address book/),
+    });
+    expect(json(await add(owner.caller, shared.id, [{ list: mine.id }])).error).toMatchObject({ field: 'members[0].list', reason: 'shared_list_personal_list' });
+    expect(json(await add(owner.caller, shared.id, [{ number: '+32 4' }])).error).toMatchObject({ field: 'members[0].number', reason: 'too_short' });
+    expect(json(await add(owner.caller, shared.id, [{ email: 'not-an-address' }])).error).toMatchObject({ field: 'members[0].email', reason: 'not_an_email' });
     expect(json(await add(colleague.caller, shared.id, [{ contact: personalContact.id }])).error).toMatchObject({ field: 'members[0].contact', message: 'No such contact' });
     expect((await add(colleague.caller, shared.id, [{ number: '+32475100010' }])).statusCode).toBe(201);
     expect(json(await call(owner.caller, 'PATCH', `/v1/lists/${shared.id}`, { name: 'All of us', description: 'x' }))).toMatchObject({ name: 'All of us', description: 'x' });

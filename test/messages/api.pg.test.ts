@@ -93,6 +93,18 @@ describe('bad input charges nothing and queues nothing', () => {
     expect(await provision()).toEqual(before);
   });
 
+  it.each([
+    ['text over the part cap', { to: ['+32475400020'], text: 'x'.repeat(153 * 10 + 1) }, { field: 'text', reason: 'too_many_parts', params: { parts: 11, max: 10 } }],
+    ['an invalid number', { to: ['+32 4'], text: 'x' }, { field: 'to[0]', reason: 'too_short' }],
+    ['send_at in the past', { to: ['+32475400020'], text: 'x', send_at: '2020-01-01T00:00:00Z' }, { field: 'send_at', reason: 'send_at_past' }],
+    ['send_at over a year ahead', { to: ['+32475400020'], text: 'x', send_at: new Date(Date.now() + 400 * 86_400_000).toISOString() }, { field: 'send_at', reason: 'send_at_too_far' }],
+    ['a callback to a private address', { to: ['+32475400020'], text: 'x', callback_url: 'http://127.0.0.1/hook' }, { field: 'callback_url', reason: 'url_internal' }],
+  ])('refuses %s with a reason the web app translates', async (_what, payload, error) => {
+    const res = await send(payload);
+    expect(res.statusCode).toBe(400);
+    expect(json(res).error).toMatchObject(error);
+  });
+
   it('follows the account\'s part cap and allowed countries', async () => {
     const patch = await t.app.inject({ method: 'PATCH', url: '/v1/account', ...owner.caller, payload: { sms_max_parts: 2, allowed_countries: ['BE', 'nl'] } });
     expect(json(patch)).toMatchObject({ sms_max_parts: 2, allowed_countries: ['BE', 'NL'] });

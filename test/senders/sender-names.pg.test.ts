@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, json, requester, type TestApp } from '../helpers/app.js';
 import { createOwner, type TestUser } from '../helpers/factories.js';
@@ -45,5 +46,23 @@ describe('sender names', () => {
     const res = await call(owner.caller, 'POST', '/v1/messages', { to: ['+32475400077'], text: 'Hello', sender });
     expect(res.statusCode, res.body).toBe(400);
     expect(json(res).error).toMatchObject({ field: 'sender', reason });
+  });
+
+  // Names stored before the rule keep sending as they are (no silent change of
+  // what recipients see); the list marks them and they cannot be registered anew.
+  it('keeps a name registered before the rule working, marks it, and refuses it anew', async () => {
+    // A fresh account: nothing of its senders is cached yet when the old row appears.
+    const old = await createOwner(t.app, t.db, 'Old Names Co');
+    await fund(t, old.accountId, 100_000n);
+    await sql`insert into sender_ids (id, account_id, kind, value) values ('sid_legacyname01', ${old.accountId}, 'alphanumeric', 'Acme-Shop')`.execute(t.db);
+    expect(json(await call(old.caller, 'POST', '/v1/senders/names', { name: 'Acme Sales2' })).value).toBe('Acme Sales2');
+    const list = json(await call(old.caller, 'GET', '/v1/senders')).data as { value: string; meets_name_rule: boolean }[];
+    expect(list.find((c) => c.value === 'Acme-Shop')).toMatchObject({ meets_name_rule: false });
+    expect(list.find((c) => c.value === 'Acme Sales2')).toMatchObject({ meets_name_rule: true });
+    const sent = await call(old.caller, 'POST', '/v1/messages', { to: ['+32475400078'], text: 'Hello', sender: 'Acme-Shop' });
+    expect(sent.statusCode, sent.body).toBe(202);
+    expect(json(sent).accepted).toHaveLength(1);
+    const again = await call(old.caller, 'POST', '/v1/senders/names', { name: 'Acme-Shop' });
+    expect(json(again).error).toMatchObject({ field: 'name', reason: 'sender_invalid_characters' });
   });
 });

@@ -77,6 +77,9 @@ describe('sender identities', () => {
     await refused(user.caller, 'POST', '/v1/messages', { to: ['+32475300003'], text: 'x', sender: '+32475300002' }, 'sender', /not a sender/);
     const wrong = code === '000000' ? '111111' : '000000';
     await refused(user.caller, 'POST', `/v1/senders/mobiles/${started.id}/verify`, { code: wrong }, 'code', /wrong; 4 attempts left/);
+    // The reason and the attempts left, for the web app to say in the user's language.
+    const again = json(await call(user.caller, 'POST', `/v1/senders/mobiles/${started.id}/verify`, { code: wrong }));
+    expect(again.error).toMatchObject({ field: 'code', reason: 'code_wrong', params: { attempts_left: 3 } });
     // Someone else in the account cannot use or verify it.
     expect((await call(a.caller, 'POST', `/v1/senders/mobiles/${started.id}/verify`, { code })).statusCode).toBe(404);
     expect((await ok(user.caller, 'POST', `/v1/senders/mobiles/${started.id}/verify`, { code })).verified).toBe(true);

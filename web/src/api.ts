@@ -10,6 +10,8 @@ export class ApiError extends Error {
     readonly field: string | undefined,
     /** Why, as a stable code (`not_mobile`, `recipient_opted_out`…) the UI can translate. */
     readonly reason?: string,
+    /** What the reason's sentence needs in numbers or names (`attempts_left`, `parts`…). */
+    readonly params?: Record<string, string | number>,
   ) {
     super(message);
   }
@@ -74,9 +76,9 @@ export async function api<T>(method: string, path: string, body?: unknown, optio
     data = null;
   }
   if (!res.ok) {
-    const error = (data as { error?: { code?: string; message?: string; field?: string; reason?: string } } | null)?.error;
+    const error = (data as { error?: { code?: string; message?: string; field?: string; reason?: string; params?: Record<string, string | number> } } | null)?.error;
     // A body without an error object (a proxy's page, an empty 502) keeps only its status.
-    throw new ApiError(res.status, error?.code ?? `http_${res.status}`, error?.message ?? res.statusText, error?.field, error?.reason);
+    throw new ApiError(res.status, error?.code ?? `http_${res.status}`, error?.message ?? res.statusText, error?.field, error?.reason, error?.params);
   }
   return data as T;
 }

@@ -20,6 +20,38 @@ export const PASSWORD_PROBLEMS = ['too_short', 'too_long', 'control_characters',
 /** Why a sender name is refused (src/modules/senders/parse-sender.ts), on registration or as a message's `sender`. */
 export const SENDER_PROBLEMS = new Set(['sender_too_long', 'sender_invalid_characters']);
 
+/** Why a message text is refused (src/modules/sms-text/analyse-text.ts); too_many_parts comes with `parts` and `max`. */
+export const TEXT_PROBLEMS = new Set(['too_many_parts', 'empty', 'nul_character', 'lone_surrogate']);
+
+/**
+ * The other reasons a form can meet (src/http/schemas.ts lists them all), each `reasons.<code>`:
+ * code_wrong comes with `attempts_left`.
+ */
+export const FORM_REASONS = [
+  'send_at_past', 'send_at_too_far', 'code_wrong', 'code_wrong_last', 'code_expired', 'code_attempts_used',
+  'shared_list_personal_contact', 'shared_list_personal_list', 'url_not_valid', 'url_scheme', 'url_credentials', 'url_internal',
+  'url_unresolvable', 'url_too_long', 'sender_not_allowed', 'no_pool_numbers', 'unknown_time_zone', 'unknown_country', 'in_past',
+  'email_taken', 'name_taken', 'mobile_taken', 'already_verified', 'invalid_text',
+] as const;
+
+// Fields that hold a phone number: there `too_long` is the number's, elsewhere a name's or a note's.
+const NUMBER_FIELD = /(^|\.)(number|mobile|sender)$|^to(\[\d+\])?$/;
+
+/**
+ * The translation key of an API error's reason, or null when the UI does not
+ * know it. Reasons share names across kinds (a password's and a number's
+ * `too_short`, a number's and a name's `too_long`): the code and field say which.
+ */
+export function reasonKey(code: string, reason: string | null | undefined, field: string | null | undefined): string | null {
+  if (!reason) return null;
+  if (code === 'weak_password') return (PASSWORD_PROBLEMS as readonly string[]).includes(reason) ? `passwordProblems.${reason}` : null;
+  if (field === 'text' && TEXT_PROBLEMS.has(reason)) return `textProblems.${reason}`;
+  const numberProblem = NUMBER_PROBLEMS.has(reason) && NUMBER_FIELD.test(field ?? '');
+  if (!numberProblem && (CONTACT_PROBLEMS as readonly string[]).includes(reason)) return `contactProblems.${reason}`;
+  if ((FORM_REASONS as readonly string[]).includes(reason)) return `reasons.${reason}`;
+  return refusalKey(reason);
+}
+
 /** The translation key of a refused recipient's (or sender's) code, or null when the UI does not know it. */
 export function refusalKey(code: string | null | undefined): string | null {
   if (!code) return null;

@@ -89,3 +89,10 @@ export function sessionFor(user: Partial<User> = {}, scopes = ['account:read', '
     can: (scope) => scopes.includes(scope),
   };
 }
+
+/** The server's reason shown beside a field: the element its aria-describedby names as its error. */
+export function errorBeside(input: Element): HTMLElement | null {
+  const ids = (input.getAttribute('aria-describedby') ?? '').split(' ');
+  const id = ids.find((i) => i.endsWith('-error'));
+  return id ? document.getElementById(id) : null;
+}

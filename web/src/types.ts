@@ -12,7 +12,8 @@ export interface Preview {
   problem: { code: string; reason: string } | null; price_per_part: number; cost_per_recipient: number; currency: string;
   recipients: { to: string; country: string | null; cost: number; problem: string | null; problem_code: string | null }[];
 }
-export interface SenderChoice { id: string | null; kind: 'pool' | 'dedicated' | 'mobile' | 'alphanumeric'; value: string; repliable: boolean; usable: boolean }
+/** `meets_name_rule` is false for a name registered before the rule of 1–11 letters, digits and spaces: it sends, but cannot be registered again. */
+export interface SenderChoice { id: string | null; kind: 'pool' | 'dedicated' | 'mobile' | 'alphanumeric'; value: string; repliable: boolean; usable: boolean; meets_name_rule?: boolean }
 export interface Senders { data: SenderChoice[]; default: { account: string | null; user: string | null; installation: string } }
 export interface SendResult {
   batch_id: string; encoding: string; parts_per_message: number;

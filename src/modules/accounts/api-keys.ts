@@ -20,7 +20,7 @@ export async function createApiKey(db: Executor, principal: Principal, input: Cr
     // A key never gets more than its creator has in this account.
     if (!principal.scopes.includes(scope as Scope)) throw new AppError('forbidden', `You cannot grant "${scope}"`, { field: `scopes[${i}]` });
   }
-  if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw invalid('expires_at', 'Must be in the future');
+  if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw invalid('expires_at', 'Must be in the future', 'in_past');
   const { token, hash, prefix } = newApiKeySecret();
   const key = await insertApiKey(db, {
     id: newId('key'),

@@ -44,7 +44,7 @@ export async function inviteUser(
   const email = normaliseEmail(input.email);
   const account = await findAccount(db, accountId);
   if (!account) throw notFound('Account');
-  if (await findUserByEmail(db, email)) throw new AppError('conflict', 'A user with this email exists already', { field: 'email' });
+  if (await findUserByEmail(db, email)) throw new AppError('conflict', 'A user with this email exists already', { field: 'email', reason: 'email_taken' });
   const { token, hash } = newOpaqueToken();
   const locale = input.locale ?? DEFAULT_LOCALE;
   const user = await insertUser(db, {

@@ -72,7 +72,7 @@ export async function uploadImport(
   if (input.list) {
     const list = await getList(db, viewer, input.list);
     if (list.addressBook === 'shared' && ownerUserId !== null) {
-      throw invalid('list', 'A shared list holds only shared contacts: import into the shared address book');
+      throw invalid('list', 'A shared list holds only shared contacts: import into the shared address book', 'shared_list_personal_contact');
     }
   }
   const id = newId('imp');

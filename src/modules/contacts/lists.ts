@@ -53,8 +53,8 @@ const toMember = (r: MemberRow): ListMember => ({
 function checkName(name: string | undefined): string | undefined {
   if (name === undefined) return undefined;
   const t = name.trim();
-  if (!t) throw invalid('name', 'The name is empty');
-  if (t.length > 200) throw invalid('name', 'The name is longer than 200 characters');
+  if (!t) throw invalid('name', 'The name is empty', 'name_missing');
+  if (t.length > 200) throw invalid('name', 'The name is longer than 200 characters', 'too_long');
   return t;
 }
 
@@ -125,24 +125,24 @@ export async function addListMembers(db: Executor, viewer: Viewer, listId: strin
       if ('contact' in m) {
         const c = contacts.get(m.contact);
         if (!c) throw invalid(`${field}.contact`, 'No such contact');
-        if (shared && c.owner_user_id) throw invalid(`${field}.contact`, 'A shared list can hold only contacts of the shared address book');
+        if (shared && c.owner_user_id) throw invalid(`${field}.contact`, 'A shared list can hold only contacts of the shared address book', 'shared_list_personal_contact');
         if (m.type !== undefined && !PHONE_TYPES.includes(m.type)) throw invalid(`${field}.type`, `The number type must be one of ${PHONE_TYPES.join(', ')}`);
         return { contactId: c.id, phoneType: m.type ?? null };
       }
       if ('list' in m) {
         const l = lists.get(m.list);
         if (!l) throw invalid(`${field}.list`, 'No such list');
-        if (shared && l.owner_user_id) throw invalid(`${field}.list`, 'A shared list can hold only shared lists');
+        if (shared && l.owner_user_id) throw invalid(`${field}.list`, 'A shared list can hold only shared lists', 'shared_list_personal_list');
         if (below.has(listId)) throw new AppError('conflict', `Adding "${l.name}" would make "${list.name}" contain itself`, { field: `${field}.list` });
         return { listId: l.id };
       }
       if ('number' in m) {
         const parsed = parseNumber(m.number, { defaultCountry });
-        if (!parsed.ok) throw invalid(`${field}.number`, `${m.number.trim()} ${parsed.reason}`);
+        if (!parsed.ok) throw invalid(`${field}.number`, `${m.number.trim()} ${parsed.reason}`, parsed.problem);
         return { number: parsed.number.e164 };
       }
       const email = m.email.trim().toLowerCase();
-      if (!isEmailAddress(email)) throw invalid(`${field}.email`, `${m.email.trim().slice(0, 60)} is not an email address`);
+      if (!isEmailAddress(email)) throw invalid(`${field}.email`, `${m.email.trim().slice(0, 60)} is not an email address`, 'not_an_email');
       return { email };
     });
     const added = await insertMembers(tx, listId, members);

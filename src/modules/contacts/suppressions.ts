@@ -21,7 +21,7 @@ const toSuppression = (r: SuppressionRow): Suppression => ({ number: r.number, r
 async function e164(db: Executor, accountId: string, number: string, field: string): Promise<string> {
   const { defaultCountry } = await getSendingSettings(db, accountId);
   const parsed = parseNumber(number, { defaultCountry });
-  if (!parsed.ok) throw invalid(field, `${number.trim()} ${parsed.reason}`);
+  if (!parsed.ok) throw invalid(field, `${number.trim()} ${parsed.reason}`, parsed.problem);
   return parsed.number.e164;
 }
 

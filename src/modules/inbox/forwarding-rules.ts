@@ -25,10 +25,10 @@ const toRule = (r: RuleRow): ForwardingRule => ({ id: r.id, kind: r.kind, target
 async function checkedTarget(kind: RuleKind, raw: string, options: RuleOptions): Promise<string> {
   const target = raw.trim();
   if (kind === 'email') {
-    if (!isEmailAddress(target)) throw invalid('target', 'Not a valid email address');
+    if (!isEmailAddress(target)) throw invalid('target', 'Not a valid email address', 'not_an_email');
     return target;
   }
-  if (target.length > 2000) throw invalid('target', 'The URL is longer than 2,000 characters');
+  if (target.length > 2000) throw invalid('target', 'The URL is longer than 2,000 characters', 'url_too_long');
   return checkWebhookUrl(target, options, 'target');
 }
 

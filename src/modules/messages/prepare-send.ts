@@ -82,15 +82,15 @@ export async function prepareSend(
   const now = options.now ?? new Date();
   const settings = await getSendingSettings(db, caller.accountId);
   const textProblem = validateText(req.text, { maxParts: settings.maxParts });
-  if (textProblem) throw invalid('text', textProblem.reason, textProblem.code);
+  if (textProblem) throw invalid('text', textProblem.reason, textProblem.code, textProblem.params);
   const sender = await resolveSender(db, caller, req.sender, options.defaultSender);
   if (req.callbackUrl !== undefined) {
     const check = checkUrlSyntax(req.callbackUrl, options.outboundPolicy);
-    if (!check.ok) throw invalid('callback_url', `${req.callbackUrl} cannot receive callbacks: ${check.reason}`);
+    if (!check.ok) throw invalid('callback_url', `${req.callbackUrl} cannot receive callbacks: ${check.reason}`, check.code);
   }
   const sendAt = req.sendAt ?? now;
-  if (sendAt.getTime() < now.getTime() - 60_000) throw invalid('send_at', 'is in the past');
-  if (sendAt.getTime() > now.getTime() + 366 * 86_400_000) throw invalid('send_at', 'is more than a year ahead');
+  if (sendAt.getTime() < now.getTime() - 60_000) throw invalid('send_at', 'is in the past', 'send_at_past');
+  if (sendAt.getTime() > now.getTime() + 366 * 86_400_000) throw invalid('send_at', 'is more than a year ahead', 'send_at_too_far');
   const scheduled = sendAt.getTime() > now.getTime() + SCHEDULE_AFTER_MS;
   const validUntil = new Date(sendAt.getTime() + (req.validityMinutes ?? DEFAULT_VALIDITY_MINUTES) * 60_000);
 

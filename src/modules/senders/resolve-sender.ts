@@ -1,7 +1,7 @@
 import type { Executor } from '../../platform/db/index.js';
 import { invalid } from '../../platform/errors.js';
 import { createTtlCache } from '../../platform/ttl-cache.js';
-import { parseSender, type Sender } from './parse-sender.js';
+import { parseSender, registeredName, type Sender } from './parse-sender.js';
 import * as repo from './senders.repository.js';
 import { POOL } from './types.js';
 
@@ -65,10 +65,12 @@ export async function resolveSender(
   const userDefault = caller.userId ? senders.userDefaults.get(caller.userId) : undefined;
   const value = (requested ?? userDefault ?? senders.accountDefault ?? installationDefault).trim();
   if (value.toLowerCase() === POOL) {
-    if (senders.pool.size === 0) throw invalid('sender', 'This installation has no pool numbers; choose another sender');
+    if (senders.pool.size === 0) throw invalid('sender', 'This installation has no pool numbers; choose another sender', 'no_pool_numbers');
     return { kind: 'pool' };
   }
-  const sender = parseSender(value);
+  // A name registered before the 1–11 letters, digits and spaces rule is the
+  // account's own: it keeps working as registered (the Senders page marks it).
+  const sender = senders.names.has(value) ? registeredName(value) : parseSender(value);
   if (sender.address === parseSender(installationDefault).address) return { kind: 'fixed', sender };
   if (sender.ton !== 5 && senders.pool.has(sender.address)) return { kind: 'pool', number: sender.address };
   const allowed = sender.ton === 5
@@ -76,7 +78,7 @@ export async function resolveSender(
     : senders.dedicated.has(sender.address) || (caller.userId != null && senders.mobiles.get(sender.address) === caller.userId);
   if (!allowed) {
     const hint = sender.ton === 5 ? 'register the name under Sender IDs' : 'use a dedicated number of the account or your own verified mobile';
-    throw invalid('sender', `${sender.address} is not a sender this account may use: ${hint}`);
+    throw invalid('sender', `${sender.address} is not a sender this account may use: ${hint}`, 'sender_not_allowed');
   }
   return { kind: 'fixed', sender };
 }

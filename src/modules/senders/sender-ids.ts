@@ -40,7 +40,7 @@ export async function registerAlphanumeric(db: Executor, accountId: string, name
   const row = await repo.insertSenderId(db, { id: newId('sid'), account_id: accountId, user_id: null, kind: 'alphanumeric', value: sender.address, verified_at: new Date() });
   // Names are unique across accounts, whatever their case (a database index):
   // one account's brand is not another's to send as.
-  if (!row) throw new AppError('conflict', `The sender name ${sender.address} is already registered`, { field: 'name' });
+  if (!row) throw new AppError('conflict', `The sender name ${sender.address} is already registered`, { field: 'name', reason: 'name_taken' });
   forgetSenders(db, accountId);
   return senderIdView(row);
 }
@@ -61,12 +61,12 @@ export async function startMobileVerification(
   const now = options.now ?? new Date();
   const settings = await getSendingSettings(db, caller.accountId);
   const parsed = parseNumber(number, { defaultCountry: settings.defaultCountry, requireMobile: true });
-  if (!parsed.ok) throw invalid('number', `${number} ${parsed.reason}`);
+  if (!parsed.ok) throw invalid('number', `${number} ${parsed.reason}`, parsed.problem);
   const e164 = parsed.number.e164;
   return db.transaction().execute(async (tx) => {
     let row = await repo.findSenderIdByValue(tx, caller.accountId, 'mobile', e164);
-    if (row && row.user_id !== caller.userId) throw new AppError('conflict', `${e164} is registered by another user of this account`, { field: 'number' });
-    if (row?.verified_at) throw new AppError('conflict', `${e164} is already verified`, { field: 'number' });
+    if (row && row.user_id !== caller.userId) throw new AppError('conflict', `${e164} is registered by another user of this account`, { field: 'number', reason: 'mobile_taken' });
+    if (row?.verified_at) throw new AppError('conflict', `${e164} is already verified`, { field: 'number', reason: 'already_verified' });
     row ??= await repo.insertSenderId(tx, { id: newId('sid'), account_id: caller.accountId, user_id: caller.userId, kind: 'mobile', value: e164, verified_at: null });
     if (!row) throw new AppError('conflict', `${e164} is being registered at this moment`, { field: 'number' });
     row = (await repo.findSenderId(tx, caller.accountId, row.id, { forUpdate: true }))!;
@@ -103,19 +103,21 @@ export async function verifyMobile(db: Executor, caller: { accountId: string; us
     if (!row || row.kind !== 'mobile' || row.user_id !== caller.userId) throw notFound('Sender');
     if (row.verified_at) return { row };
     if (!row.code_hash || !row.code_expires_at || row.code_expires_at.getTime() <= now.getTime()) {
-      return { problem: 'The code has expired: ask for a new one' };
+      return { problem: 'The code has expired: ask for a new one', reason: 'code_expired' };
     }
-    if (row.code_attempts >= MAX_CODE_ATTEMPTS) return { problem: 'Too many wrong codes: ask for a new one' };
+    if (row.code_attempts >= MAX_CODE_ATTEMPTS) return { problem: 'Too many wrong codes: ask for a new one', reason: 'code_attempts_used' };
     const right = /^\d{6}$/.test(code.trim()) && timingSafeEqual(codeHash(row.id, code.trim()), row.code_hash);
     await repo.recordAttempt(tx, row.id, right);
     if (!right) {
       const left = MAX_CODE_ATTEMPTS - row.code_attempts - 1;
       // The attempt must count even though the answer is an error: commit, then throw.
-      return { problem: left > 0 ? `The code is wrong; ${left} attempt${left === 1 ? '' : 's'} left` : 'The code is wrong, and that was the last attempt: ask for a new one' };
+      return left > 0
+        ? { problem: `The code is wrong; ${left} attempt${left === 1 ? '' : 's'} left`, reason: 'code_wrong', left }
+        : { problem: 'The code is wrong, and that was the last attempt: ask for a new one', reason: 'code_wrong_last' };
     }
     return { row: { ...row, verified_at: now } };
   });
-  if ('problem' in outcome) throw invalid('code', outcome.problem!);
+  if ('problem' in outcome) throw invalid('code', outcome.problem!, outcome.reason, outcome.left === undefined ? undefined : { attempts_left: outcome.left });
   forgetSenders(db, caller.accountId);
   return senderIdView(outcome.row!);
 }

@@ -9,7 +9,7 @@ const view = (r: repo.SenderNumberRow): SenderNumber => ({ number: r.number, kin
 
 function e164(value: string, field = 'number'): string {
   const parsed = parseNumber(value.startsWith('+') ? value : `+${value}`);
-  if (!parsed.ok) throw invalid(field, `${value} ${parsed.reason}`);
+  if (!parsed.ok) throw invalid(field, `${value} ${parsed.reason}`, parsed.problem);
   return parsed.number.e164;
 }
 

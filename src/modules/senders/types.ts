@@ -9,6 +9,8 @@ export interface SenderChoice {
   repliable: boolean;
   /** False for a mobile whose code has not been entered yet. */
   usable: boolean;
+  /** False for a name registered before today's rule (1–11 letters, digits, spaces): it still sends, but cannot be registered again. */
+  meetsNameRule: boolean;
   /** The user a mobile belongs to. */
   userId: string | null;
 }

@@ -39,6 +39,8 @@ export interface TextProblem {
   reason: string;
   /** UTF-16 index of the offending character, when there is one. */
   position?: number;
+  /** What the reason's sentence says in numbers (`parts`, `max`), for a client to say in its own words. */
+  params?: Record<string, number>;
 }
 
 export interface ValidateOptions extends AnalyseOptions {
@@ -56,7 +58,7 @@ export function validateText(text: string, options: ValidateOptions = {}): TextP
   const maxParts = Math.min(options.maxParts ?? MAX_PARTS, MAX_PARTS);
   const parts = planParts(text, options.referenceBits ?? 8).spans.length;
   if (parts > maxParts) {
-    return { code: 'too_many_parts', reason: `Text needs ${parts} SMS parts; the limit is ${maxParts}` };
+    return { code: 'too_many_parts', reason: `Text needs ${parts} SMS parts; the limit is ${maxParts}`, params: { parts, max: maxParts } };
   }
   return null;
 }

@@ -39,7 +39,7 @@ const view = (r: EndpointRow): WebhookEndpoint => ({
 /** The URL as it will be called, or a refusal naming `field` and why (the SSRF guard, at save time). */
 export async function checkWebhookUrl(url: string, options: UrlCheckOptions = {}, field = 'url'): Promise<string> {
   const check = await checkUrl(url, options.policy, options.resolve);
-  if (!check.ok) throw invalid(field, `cannot be used: ${check.reason}`);
+  if (!check.ok) throw invalid(field, `cannot be used: ${check.reason}`, check.code);
   return check.url.toString();
 }
 

@@ -1,46 +1,58 @@
 import { useCallback, useEffect, useId, useRef, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api';
-import { describeError, type FieldLabels } from '../errors';
+import { describeError, splitError, type FieldLabels } from '../errors';
 import { CreditHint } from './credit-hint';
 import { takeNavigationFocus } from '../router';
 
-export { describeError };
+export { describeError, splitError };
 
-/** A labelled input; the hint and error are tied to it for screen readers. */
+/** The reason the server refused a field, under it; `id` ties it to the input (aria-describedby). */
+export function FieldError({ id, error }: { id: string; error: string | null | undefined }) {
+  if (!error) return null;
+  return (
+    <small id={id} className="error" role="alert">
+      {error}
+    </small>
+  );
+}
+
+/** The ids that describe a field: its hint and its error, whichever it has. */
+const describedBy = (id: string, hint: unknown, error: unknown) => [hint ? `${id}-note` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+
+/** A labelled input; the hint and the server's reason for refusing it are tied to it for screen readers. */
 export function Field({ label, hint, error, ...input }: InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: ReactNode; error?: string | null }) {
   const id = useId();
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={hint || error ? `${id}-note` : undefined} {...input} />
-      {(hint || error) && (
-        <small id={`${id}-note`} className={error ? 'error' : 'hint'}>
-          {error ?? hint}
-        </small>
-      )}
+      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)} {...input} />
+      <FieldError id={`${id}-error`} error={error} />
+      {hint && <small id={`${id}-note`} className="hint">{hint}</small>}
     </div>
   );
 }
 
-export function SelectField({ label, children, ...select }: SelectHTMLAttributes<HTMLSelectElement> & { label: string; children: ReactNode }) {
+export function SelectField({ label, error, children, ...select }: SelectHTMLAttributes<HTMLSelectElement> & { label: string; error?: string | null; children: ReactNode }) {
   const id = useId();
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <select id={id} {...select}>
+      <select id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, null, error)} {...select}>
         {children}
       </select>
+      <FieldError id={`${id}-error`} error={error} />
     </div>
   );
 }
 
-export function TextField({ label, ...area }: TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string }) {
+export function TextField({ label, error, ...area }: TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; error?: string | null }) {
   const id = useId();
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <textarea id={id} {...area} />
+      <textarea id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, null, error)} {...area} />
+      <FieldError id={`${id}-error`} error={error} />
     </div>
   );
 }

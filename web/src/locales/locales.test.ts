@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PHONE_TYPES } from '../components/contact-form';
 import { SERVER_ERROR_CODES } from '../errors';
-import { CONTACT_PROBLEMS, KNOWN_FAILURES, NUMBER_PROBLEMS, PASSWORD_PROBLEMS, REJECTIONS, SENDER_PROBLEMS, STATUSES } from '../reasons';
+import { CONTACT_PROBLEMS, FORM_REASONS, KNOWN_FAILURES, NUMBER_PROBLEMS, PASSWORD_PROBLEMS, REJECTIONS, SENDER_PROBLEMS, STATUSES } from '../reasons';
 import de from './de.json';
 import en from './en.json';
 import fr from './fr.json';
@@ -44,6 +44,7 @@ const BUILT_KEYS = [
   ...['too_many_parts', 'empty', 'nul_character', 'lone_surrogate'].map((c) => `textProblems.${c}`),
   ...PASSWORD_PROBLEMS.map((c) => `passwordProblems.${c}`),
   ...[...SENDER_PROBLEMS].map((c) => `senderProblems.${c}`),
+  ...FORM_REASONS.flatMap((c) => (c === 'code_wrong' ? ['reasons.code_wrong_one', 'reasons.code_wrong_other'] : [`reasons.${c}`])),
 ];
 
 describe('translations', () => {

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, get, post } from '../api';
-import { ErrorNote, Field, PageHeader, Status } from '../components/ui';
+import { ErrorNote, Field, PageHeader, splitError, Status } from '../components/ui';
 import { Link, useLocation } from '../router';
 import type { Session } from '../types';
 
@@ -10,6 +10,7 @@ type OnSession = (session: Session) => void;
 export function SignIn({ onSession }: { onSession: OnSession }) {
   const { t } = useTranslation();
   const [error, setError] = useState<unknown>(null);
+  const beside = splitError(error, t, ['email', 'password']);
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -28,9 +29,9 @@ export function SignIn({ onSession }: { onSession: OnSession }) {
     <main className="narrow" id="main">
       <PageHeader title={t('auth.signIn')} />
       <form onSubmit={submit}>
-        <Field label={t('auth.email')} name="email" type="email" autoComplete="username" required />
-        <Field label={t('auth.password')} name="password" type="password" autoComplete="current-password" required />
-        <ErrorNote error={error} fields={{ email: t('auth.email'), password: t('auth.password') }} />
+        <Field label={t('auth.email')} name="email" type="email" autoComplete="username" error={beside.at('email')} required />
+        <Field label={t('auth.password')} name="password" type="password" autoComplete="current-password" error={beside.at('password')} required />
+        <ErrorNote error={beside.rest} />
         <button className="primary" disabled={busy}>{t('auth.signIn')}</button>
       </form>
       <p>
@@ -43,6 +44,7 @@ export function SignIn({ onSession }: { onSession: OnSession }) {
 export function ForgotPassword() {
   const { t } = useTranslation();
   const [error, setError] = useState<unknown>(null);
+  const beside = splitError(error, t, ['email']);
   const [sent, setSent] = useState(false);
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -62,8 +64,8 @@ export function ForgotPassword() {
       ) : (
         <form onSubmit={submit}>
           <p>{t('auth.forgotIntro')}</p>
-          <Field label={t('auth.email')} name="email" type="email" autoComplete="email" required />
-          <ErrorNote error={error} fields={{ email: t('auth.email') }} />
+          <Field label={t('auth.email')} name="email" type="email" autoComplete="email" error={beside.at('email')} required />
+          <ErrorNote error={beside.rest} />
           <button className="primary">{t('auth.sendLink')}</button>
         </form>
       )}
@@ -82,6 +84,7 @@ export function ResetPassword({ onSession }: { onSession: OnSession }) {
   // A used or expired link is said at once, not after a password was chosen for nothing.
   const [dead, setDead] = useState(!token);
   const [error, setError] = useState<unknown>(null);
+  const beside = splitError(error, t, ['password']);
   useEffect(() => {
     if (token) post<{ email: string }>('/v1/auth/token-info', { token }).then((i) => setEmail(i.email), (err: unknown) => {
       if (err instanceof ApiError && err.code === 'invalid_token') setDead(true);
@@ -112,8 +115,8 @@ export function ResetPassword({ onSession }: { onSession: OnSession }) {
       <PageHeader title={t('auth.choosePassword')} />
       {email && <p>{t('auth.forAccount', { email })}</p>}
       <form onSubmit={submit}>
-        <Field label={t('auth.newPassword')} hint={t('auth.passwordRule')} name="password" type="password" autoComplete="new-password" minLength={8} required />
-        <ErrorNote error={error} fields={{ password: t('auth.newPassword') }} />
+        <Field label={t('auth.newPassword')} hint={t('auth.passwordRule')} name="password" type="password" autoComplete="new-password" minLength={8} error={beside.at('password')} required />
+        <ErrorNote error={beside.rest} />
         <button className="primary">{t('auth.savePassword')}</button>
       </form>
     </main>
@@ -125,6 +128,7 @@ export function Setup({ onSession }: { onSession: OnSession }) {
   const { t } = useTranslation();
   const token = useLocation().hash.get('token') ?? '';
   const [error, setError] = useState<unknown>(null);
+  const beside = splitError(error, t, ['account_name', 'name', 'email', 'password', 'default_country', 'timezone']);
   // Once an owner exists the form can only fail: say that setup is done instead.
   const [done, setDone] = useState(false);
   useEffect(() => {
@@ -166,13 +170,13 @@ export function Setup({ onSession }: { onSession: OnSession }) {
       {!token && <p className="error-note">{t('setup.noToken')}</p>}
       <p>{t('setup.intro')}</p>
       <form onSubmit={submit}>
-        <Field label={t('setup.organisation')} name="account_name" required />
-        <Field label={t('setup.name')} name="name" autoComplete="name" required />
-        <Field label={t('auth.email')} name="email" type="email" autoComplete="email" required />
-        <Field label={t('auth.password')} hint={t('auth.passwordRule')} name="password" type="password" autoComplete="new-password" minLength={8} required />
-        <Field label={t('setup.country')} hint={t('setup.countryHint')} name="default_country" defaultValue="BE" pattern="[A-Za-z]{2}" maxLength={2} required />
-        <Field label={t('profile.timezone')} name="timezone" defaultValue={zone} required />
-        <ErrorNote error={error} fields={{ account_name: t('setup.organisation'), name: t('setup.name'), email: t('auth.email'), password: t('auth.password'), default_country: t('setup.country'), timezone: t('profile.timezone') }} />
+        <Field label={t('setup.organisation')} name="account_name" error={beside.at('account_name')} required />
+        <Field label={t('setup.name')} name="name" autoComplete="name" error={beside.at('name')} required />
+        <Field label={t('auth.email')} name="email" type="email" autoComplete="email" error={beside.at('email')} required />
+        <Field label={t('auth.password')} hint={t('auth.passwordRule')} name="password" type="password" autoComplete="new-password" minLength={8} error={beside.at('password')} required />
+        <Field label={t('setup.country')} hint={t('setup.countryHint')} name="default_country" defaultValue="BE" pattern="[A-Za-z]{2}" maxLength={2} error={beside.at('default_country')} required />
+        <Field label={t('profile.timezone')} name="timezone" defaultValue={zone} error={beside.at('timezone')} required />
+        <ErrorNote error={beside.rest} />
         <button className="primary" disabled={!token}>{t('setup.create')}</button>
       </form>
     </main>

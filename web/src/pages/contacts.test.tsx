@@ -1,6 +1,6 @@
-import { fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { apiError, fakeApi } from '../test-kit';
+import { apiError, errorBeside, fakeApi } from '../test-kit';
 import { Contacts } from './contacts';
 
 const contact = (over: Record<string, unknown>) => ({
@@ -32,7 +32,10 @@ describe('the Contacts page', () => {
     fireEvent.change(type, { target: { value: 'mobile' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     // The field by its label on the form, the reason by its code: no API path, no server English.
-    expect((await screen.findByRole('alert')).textContent).toBe('Number 1: the number is too short');
+    const number = screen.getByLabelText('Number 1') as HTMLInputElement;
+    await waitFor(() => expect(number.getAttribute('aria-invalid')).toBe('true'));
+    expect(errorBeside(number)!.textContent).toBe('The number is too short');
+    expect(screen.getAllByRole('alert')).toEqual([errorBeside(number)]);
     expect(calls.find((c) => c.method === 'PATCH')!.body).toMatchObject({ phones: [{ type: 'mobile', number: '+32475000001' }] });
   });
 });

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { del, get, patch, post, query } from '../api';
-import { ErrorNote, PageHeader, SelectField, Field, useLoad } from '../components/ui';
+import { ErrorNote, Field, PageHeader, SelectField, splitError, useLoad } from '../components/ui';
 import { useFormat } from '../format';
 import { ConversationLink, ReplyAction, partyName } from '../components/reply-action';
 import { useLocation } from '../router';
@@ -83,6 +83,7 @@ function ForwardingRules() {
     const d = new FormData(form);
     void act(() => post('/v1/inbox/forwarding-rules', { kind: d.get('kind'), target: d.get('target') }).then(() => form.reset()));
   };
+  const beside = splitError(error, t, ['kind', 'target']);
   return (
     <section aria-labelledby="rules-title">
       <h2 id="rules-title">{t('inbox.rules')}</h2>
@@ -105,12 +106,12 @@ function ForwardingRules() {
         ))}
       </ul>
       <form className="card" onSubmit={create} aria-label={t('inbox.addRule')}>
-        <SelectField label={t('inbox.ruleKind')} name="kind" defaultValue="email">
+        <SelectField label={t('inbox.ruleKind')} name="kind" defaultValue="email" error={beside.at('kind')}>
           <option value="email">{t('inbox.kind.email')}</option>
           <option value="http">{t('inbox.kind.http')}</option>
         </SelectField>
-        <Field label={t('inbox.ruleTarget')} name="target" required />
-        <ErrorNote error={error ?? rules.error} fields={{ kind: t('inbox.ruleKind'), target: t('inbox.ruleTarget') }} />
+        <Field label={t('inbox.ruleTarget')} name="target" error={beside.at('target')} required />
+        <ErrorNote error={beside.rest ?? rules.error} />
         <button className="primary">{t('inbox.addRule')}</button>
       </form>
     </section>

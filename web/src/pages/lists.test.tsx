@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { apiError, fakeApi } from '../test-kit';
+import { apiError, errorBeside, fakeApi } from '../test-kit';
 import { Lists } from './lists';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -47,4 +47,27 @@ describe('the Lists page', () => {
     expect(url).toContain('address_book=shared');
     expect(url).toContain('list=lst_1');
   });
+
+  it('says a shared list\'s rule before a contact is picked, and its refusal beside the contact search', async () => {
+    fakeApi({
+      'GET /v1/lists': { data: [LIST], next_cursor: null },
+      'GET /v1/lists/lst_1/members': { data: [], next_cursor: null },
+      'GET /v1/contacts': { data: [{ id: 'ctc_9', name: 'Pat', organisation: null, phones: [], emails: [], tags: [], notes: null, address_book: 'personal', created_at: '', updated_at: '' }], next_cursor: null },
+      'POST /v1/lists/lst_1/members': () => new Response(JSON.stringify({ error: {
+        code: 'invalid_request', field: 'members[0].contact', reason: 'shared_list_personal_contact', message: 'A shared list can hold only contacts of the shared address book', requestId: 'r',
+      } }), { status: 400 }),
+    });
+    render(<Lists />);
+    fireEvent.click(await screen.findByRole('button', { name: /Team A\/B/ }));
+    const search = await screen.findByLabelText('Add a contact') as HTMLInputElement;
+    expect(search.getAttribute('aria-describedby')).toBe('member-q-rule');
+    expect(document.getElementById('member-q-rule')!.textContent).toMatch(/only contacts and lists of the shared address book/);
+    fireEvent.change(search, { target: { value: 'Pat' } });
+    fireEvent.submit(search.form!);
+    fireEvent.click(await screen.findByRole('button', { name: /Pat/ }));
+    await waitFor(() => expect(search.getAttribute('aria-invalid')).toBe('true'));
+    expect(errorBeside(search)!.textContent).toMatch(/^A shared list can only hold contacts of the shared address book; this contact is in someone's personal/);
+    expect(screen.getAllByRole('alert')).toEqual([errorBeside(search)]);
+  });
 });
+

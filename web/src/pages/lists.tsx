@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { del, get, patch, post, query } from '../api';
-import { ErrorNote, Field, PageHeader, SelectField, useLoad } from '../components/ui';
+import { ErrorNote, Field, FieldError, PageHeader, SelectField, splitError, useLoad } from '../components/ui';
 import { download } from '../download';
 import { ContactImporter } from '../components/contact-import';
 import { useFormat } from '../format';
@@ -16,6 +16,7 @@ export function Lists() {
   const [creating, setCreating] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const lists = useLoad((signal) => get<Page<ContactList>>(`/v1/lists${query({ q: search, address_book: 'all', limit: 200 })}`, signal), [search]);
+  const beside = splitError(error, t, ['name', 'description', 'address_book']);
 
   const create = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -38,12 +39,13 @@ export function Lists() {
       </PageHeader>
       {creating && (
         <form className="card" onSubmit={create} aria-label={t('lists.new')}>
-          <Field label={t('lists.name')} name="name" required />
-          <Field label={t('lists.description')} name="description" />
-          <SelectField label={t('contacts.addressBook')} name="address_book" defaultValue="personal">
+          <Field label={t('lists.name')} name="name" error={beside.at('name')} required />
+          <Field label={t('lists.description')} name="description" error={beside.at('description')} />
+          <SelectField label={t('contacts.addressBook')} name="address_book" defaultValue="personal" error={beside.at('address_book')}>
             <option value="personal">{t('contacts.book.personal')}</option>
             <option value="shared">{t('contacts.book.shared')}</option>
           </SelectField>
+          <p className="hint">{t('reasons.sharedListRule')}</p>
           <p className="actions">
             <button className="primary">{t('common.save')}</button>
             <button type="button" onClick={() => setCreating(false)}>{t('common.cancel')}</button>
@@ -57,7 +59,7 @@ export function Lists() {
         </div>
         <button>{t('contacts.searchButton')}</button>
       </form>
-      <ErrorNote error={lists.error ?? error} fields={{ name: t('lists.name'), description: t('lists.description'), address_book: t('contacts.addressBook') }} />
+      <ErrorNote error={lists.error ?? beside.rest} />
       <div className="split">
         <ul className="plain list-index">
           {lists.data?.data.map((l) => (
@@ -81,6 +83,8 @@ function ListEditor({ list, onChanged, onDeleted }: { list: ContactList; onChang
   const [error, setError] = useState<unknown>(null);
   const [found, setFound] = useState<Contact[]>([]);
   const [importing, setImporting] = useState(false);
+  const beside = splitError(error, t, ['name', 'description', 'members[].number', 'members[].contact', 'members[].list']);
+  const shared = list.address_book === 'shared';
   const memberName = (m: Member) => (m.contact ? m.contact.name : m.list ? t('lists.nested', { name: m.list.name }) : m.number ?? m.email ?? '');
   const act = async (fn: () => Promise<unknown>) => {
     setError(null);
@@ -125,8 +129,8 @@ function ListEditor({ list, onChanged, onDeleted }: { list: ContactList; onChang
     <section className="card" aria-labelledby="list-title">
       <h2 id="list-title">{list.name}</h2>
       <form onSubmit={rename}>
-        <Field label={t('lists.name')} name="name" defaultValue={list.name} required />
-        <Field label={t('lists.description')} name="description" defaultValue={list.description ?? ''} />
+        <Field label={t('lists.name')} name="name" defaultValue={list.name} error={beside.at('name')} required />
+        <Field label={t('lists.description')} name="description" defaultValue={list.description ?? ''} error={beside.at('description')} />
         <p className="actions">
           <button>{t('common.save')}</button>
           <button type="button" onClick={remove}>{t('lists.delete')}</button>
@@ -136,7 +140,7 @@ function ListEditor({ list, onChanged, onDeleted }: { list: ContactList; onChang
         </p>
       </form>
       {importing && <ContactImporter list={list} onDone={members.reload} />}
-      <ErrorNote error={error ?? members.error} fields={{ name: t('lists.name'), description: t('lists.description'), 'members[].number': t('lists.addNumber'), 'members[]': t('lists.addNumber') }} />
+      <ErrorNote error={beside.rest ?? members.error} fields={{ 'members[]': t('lists.addNumber') }} />
       <h3>{t('lists.memberTitle')}</h3>
       <ul className="plain" data-testid="list-members">
         {members.data?.data.map((m) => (
@@ -149,13 +153,18 @@ function ListEditor({ list, onChanged, onDeleted }: { list: ContactList; onChang
       </ul>
       <form className="inline" onSubmit={addNumber}>
         <label htmlFor="member-number">{t('lists.addNumber')}</label>
-        <input id="member-number" name="number" type="tel" required />
+        <input id="member-number" name="number" type="tel" required aria-invalid={beside.at('members[].number') ? true : undefined} aria-describedby={beside.at('members[].number') ? 'member-number-error' : undefined} />
         <button>{t('sms.add')}</button>
+        <FieldError id="member-number-error" error={beside.at('members[].number')} />
       </form>
       <form className="inline" onSubmit={findContacts} role="search">
         <label htmlFor="member-q">{t('lists.addContact')}</label>
-        <input id="member-q" name="q" />
+        <input id="member-q" name="q" aria-describedby={[shared ? 'member-q-rule' : '', beside.at('members[].contact') ? 'member-q-error' : ''].filter(Boolean).join(' ') || undefined}
+          aria-invalid={beside.at('members[].contact') ? true : undefined} />
         <button>{t('sms.search')}</button>
+        <FieldError id="member-q-error" error={beside.at('members[].contact') ?? beside.at('members[].list')} />
+        {/* Said before a contact is picked, not only when one is refused. */}
+        {shared && <small id="member-q-rule" className="hint">{t('reasons.sharedListRule')}</small>}
       </form>
       <ul className="plain">
         {found.map((c) => (

@@ -6,7 +6,7 @@ import { CreditShortfall } from '../components/credit-hint';
 import { creditChanged } from '../credit-events';
 import { RecipientList, RecipientSearch, recipientKey, toItem, type Recipient } from '../components/recipients';
 import { SendOutcome } from '../components/send-outcome';
-import { Announcer, ErrorNote, PageHeader, useAnnouncement, useLoad } from '../components/ui';
+import { Announcer, ErrorNote, FieldError, PageHeader, splitError, useAnnouncement, useLoad } from '../components/ui';
 import type { FieldLabels } from '../errors';
 import { FormatContext, useFormat, zonedToIso } from '../format';
 import { refusalKey } from '../reasons';
@@ -160,6 +160,9 @@ export function Sms() {
     send_at: t('sms.later'),
   };
 
+  // The text's, sender's and time's reasons go under them; a refused recipient is named above the button.
+  const beside = splitError(error, t, ['text', 'sender', 'send_at']);
+
   if (result) return <SendOutcome result={result} recipients={recipients} onAnother={() => { setResult(null); setRecipients([]); setText(''); }} />;
 
   return (
@@ -202,7 +205,8 @@ export function Sms() {
 
         <div className="field">
           <label htmlFor="text">{t('sms.message')}</label>
-          <textarea id="text" rows={5} value={text} onChange={(e) => { setText(e.target.value); setTouched(true); }} aria-describedby="counter" />
+          <textarea id="text" rows={5} value={text} onChange={(e) => { setText(e.target.value); setTouched(true); }} aria-describedby={beside.at('text') ? 'counter text-error' : 'counter'} aria-invalid={beside.at('text') ? true : undefined} />
+          <FieldError id="text-error" error={beside.at('text')} />
         </div>
         <div id="counter">
           <MessageCounter text={text} preview={preview} cost={cost} touched={touched} />
@@ -210,7 +214,7 @@ export function Sms() {
 
         <div className="field">
           <label htmlFor="sender">{t('sms.sender')}</label>
-          <select id="sender" value={sender} onChange={(e) => setSender(e.target.value)} aria-describedby={sign ? 'sign-hint' : undefined}>
+          <select id="sender" value={sender} onChange={(e) => setSender(e.target.value)} aria-describedby={[sign ? 'sign-hint' : '', beside.at('sender') ? 'sender-error' : ''].filter(Boolean).join(' ') || undefined} aria-invalid={beside.at('sender') ? true : undefined}>
             {choices.map((c) => (
               <option key={`${c.kind}:${c.value}`} value={c.value} disabled={!c.usable}>
                 {senderLabel(t, c)}
@@ -220,6 +224,7 @@ export function Sms() {
             ))}
             {sender && !choices.some((c) => c.value === sender) && <option value={sender}>{replying ? t('replies.senderOfConversation', { value: sender }) : sender}</option>}
           </select>
+          <FieldError id="sender-error" error={beside.at('sender')} />
           {sign && (
             <small className="hint" id="sign-hint" data-testid="sign-hint">
               {chosen?.kind === 'pool' ? t('sms.signHint') : t('sms.signHintInstallation', { value: chosen && isInstallationNumber(chosen) ? chosen.value : sender })}
@@ -234,10 +239,11 @@ export function Sms() {
         {later && (
           <div className="field">
             <label htmlFor="send-at">{t('sms.sendAt', { zone: timeZone })}</label>
-            <input id="send-at" type="datetime-local" value={sendAt} onChange={(e) => setSendAt(e.target.value)} required />
+            <input id="send-at" type="datetime-local" value={sendAt} onChange={(e) => setSendAt(e.target.value)} required aria-describedby={beside.at('send_at') ? 'send-at-error' : undefined} aria-invalid={beside.at('send_at') ? true : undefined} />
+            <FieldError id="send-at-error" error={beside.at('send_at')} />
           </div>
         )}
-        <ErrorNote error={error} fields={fields} />
+        <ErrorNote error={beside.rest} fields={fields} />
         {/* Off while the text cannot be sent (too many parts for the account…): the counter's note says why. */}
         <button className="primary" disabled={busy || recipients.length === 0 || !text.trim() || textBlocked} aria-describedby={textBlocked ? TEXT_PROBLEM_ID : undefined}>
           {busy ? t('sms.sending') : t('sms.send')}

@@ -14,6 +14,7 @@ const ChoiceSchema = Type.Object({
   value: Type.String({ description: 'What to pass as `sender`' }),
   repliable: Type.Boolean({ description: 'Whether replies reach the inbox' }),
   usable: Type.Boolean({ description: 'False for a mobile still waiting for its code' }),
+  meets_name_rule: Type.Boolean({ description: 'False for a name registered before the rule of 1–11 letters, digits and spaces: it still sends as registered, but cannot be registered again' }),
 });
 const SenderIdSchema = Type.Object({
   id: Type.String(),
@@ -48,7 +49,7 @@ export const senderRoutes = (deps: HttpDeps): FastifyPluginAsyncTypebox => async
       senders.listSenderChoices(deps.db, { accountId: p.accountId, userId: p.userId }, deps.defaultSender),
       senders.getDefaultSenders(deps.db, p.accountId, p.userId),
     ]);
-    return { data: choices.map(({ userId: _, ...c }) => c), default: { ...defaults, installation: deps.defaultSender } };
+    return { data: choices.map(({ userId: _, meetsNameRule, ...c }) => ({ ...c, meets_name_rule: meetsNameRule })), default: { ...defaults, installation: deps.defaultSender } };
   });
 
   app.post('/v1/senders/names', {

@@ -1,7 +1,7 @@
 import { Suspense, lazy, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get, post, put, query } from '../../api';
-import { ErrorNote, Field, Status, useLoad } from '../../components/ui';
+import { ErrorNote, Field, splitError, Status, useLoad } from '../../components/ui';
 import { creditChanged } from '../../credit-events';
 import { monthStart, useFormat } from '../../format';
 import { useSession } from '../../session';
@@ -51,10 +51,11 @@ export function Credit() {
   };
 
   const c = credit.data;
+  const beside = splitError(error, t, ['amount', 'monthly_quota', 'threshold']);
   return (
     <section aria-labelledby="credit-title">
       <h2 id="credit-title">{t('settings.credit')}</h2>
-      <ErrorNote error={credit.error ?? error} fields={{ amount: t('credit.amount'), monthly_quota: t('credit.monthly'), threshold: t('credit.alert') }} />
+      <ErrorNote error={credit.error ?? beside.rest} />
       {done && <Status>{done}</Status>}
       {c && (
         // The period's end is exclusive (the next period's start): the last day shown is the day before, on the account's calendar.
@@ -83,11 +84,11 @@ export function Credit() {
       {operator && c?.provision ? (
         <div className="two">
           <form className="card" onSubmit={topUp} aria-label={t('credit.topUp')}>
-            <Field label={t('credit.amount', { currency: f.currency.code })} name="amount" type="number" min={step} step={step} inputMode="decimal" required />
+            <Field label={t('credit.amount', { currency: f.currency.code })} name="amount" error={beside.at('amount')} type="number" min={step} step={step} inputMode="decimal" required />
             <button className="primary">{t('credit.topUp')}</button>
           </form>
           <form className="card" onSubmit={plan} aria-label={t('credit.plan')}>
-            <Field label={t('credit.monthly')} name="monthly" type="number" min="0" step="1" defaultValue={c?.quota?.monthly ?? 0} required />
+            <Field label={t('credit.monthly')} name="monthly" error={beside.at('monthly_quota')} type="number" min="0" step="1" defaultValue={c?.quota?.monthly ?? 0} required />
             <button>{t('credit.setPlan')}</button>
           </form>
         </div>
@@ -96,7 +97,7 @@ export function Credit() {
       )}
       {c?.provision && (
         <form className="card" onSubmit={saveAlert} aria-label={t('credit.alert')}>
-          <Field label={t('credit.alert')} hint={t('credit.alertHint')} name="threshold" type="number" min="0" step={step} key={alert.data?.threshold ?? 'none'} defaultValue={alert.data?.threshold == null ? '' : f.currency.fromMinor(alert.data.threshold)} />
+          <Field label={t('credit.alert')} hint={t('credit.alertHint')} name="threshold" error={beside.at('threshold')} type="number" min="0" step={step} key={alert.data?.threshold ?? 'none'} defaultValue={alert.data?.threshold == null ? '' : f.currency.fromMinor(alert.data.threshold)} />
           <button>{t('common.save')}</button>
         </form>
       )}

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { del, get, post } from '../../api';
-import { DataTable, ErrorNote, Field, useLoad } from '../../components/ui';
+import { DataTable, ErrorNote, Field, splitError, useLoad } from '../../components/ui';
 import { useFormat } from '../../format';
 import type { ApiKey } from '../../types';
 
@@ -34,10 +34,11 @@ export function ApiKeys() {
       keys.reload();
     }, setError);
   };
+  const beside = splitError(error, t, ['name']);
   return (
     <section aria-labelledby="keys-title">
       <h2 id="keys-title">{t('settings.apiKeys')}</h2>
-      <ErrorNote error={keys.error ?? error} fields={{ name: t('keys.name'), scopes: t('keys.scopes'), 'scopes[]': t('keys.scopes') }} />
+      <ErrorNote error={keys.error ?? beside.rest} fields={{ scopes: t('keys.scopes'), 'scopes[]': t('keys.scopes') }} />
       {secret && <Secret label={t('keys.secretOnce')} secret={secret} />}
       <DataTable columns={[t('keys.name'), t('keys.prefix'), t('keys.scopes'), t('keys.lastUsed'), { hidden: t('common.actions') }]}>
         {keys.data?.data.map((k) => (
@@ -56,7 +57,7 @@ export function ApiKeys() {
       </DataTable>
       <form className="card" onSubmit={create}>
         <h3>{t('keys.new')}</h3>
-        <Field label={t('keys.name')} name="name" required />
+        <Field label={t('keys.name')} name="name" error={beside.at('name')} required />
         <fieldset>
           <legend>{t('keys.scopes')}</legend>
           {SCOPES.map((s) => (

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { del, get, patch, post } from '../../api';
-import { DataTable, ErrorNote, Field, SelectField, Status, useLoad } from '../../components/ui';
+import { DataTable, ErrorNote, Field, SelectField, splitError, Status, useLoad } from '../../components/ui';
 import { useFormat } from '../../format';
 import { useSession } from '../../session';
 import type { Account, User } from '../../types';
@@ -32,10 +32,12 @@ export function Users() {
       form.reset();
     }));
   };
+  // The invitation form's fields; a role refused from a row's pull-down is said above the table.
+  const inviteErrors = splitError(error, t, ['email', 'name']);
   return (
     <section aria-labelledby="users-title">
       <h2 id="users-title">{t('settings.users')}</h2>
-      <ErrorNote error={users.error ?? error} fields={{ email: t('auth.email'), name: t('setup.name'), role: t('users.role') }} />
+      <ErrorNote error={users.error ?? inviteErrors.rest} fields={{ role: t('users.role') }} />
       {link && <Status>{t('users.invited')} <code>{link}</code></Status>}
       <DataTable columns={[t('setup.name'), t('auth.email'), t('users.role'), t('users.status'), { hidden: t('common.actions') }]}>
         {users.data?.data.map((u) => (
@@ -67,8 +69,8 @@ export function Users() {
       {admin && (
         <form className="card" onSubmit={invite}>
           <h3>{t('users.invite')}</h3>
-          <Field label={t('auth.email')} name="email" type="email" required />
-          <Field label={t('setup.name')} name="name" />
+          <Field label={t('auth.email')} name="email" type="email" error={inviteErrors.at('email')} required />
+          <Field label={t('setup.name')} name="name" error={inviteErrors.at('name')} />
           <SelectField label={t('users.role')} name="role" defaultValue="member">
             {grantable.map((r) => <option key={r} value={r}>{t(`users.roles.${r}`)}</option>)}
           </SelectField>

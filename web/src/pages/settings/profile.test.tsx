@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SessionContext } from '../../session';
-import { apiError, fakeApi, sessionFor } from '../../test-kit';
+import { apiError, errorBeside, fakeApi, sessionFor } from '../../test-kit';
 import { Profile } from './profile';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -19,9 +19,10 @@ describe('the Profile page', () => {
     fireEvent.change(mobile, { target: { value: '0475 12 34 56' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(mobile.getAttribute('aria-invalid')).toBe('true'));
-    const note = document.getElementById(mobile.getAttribute('aria-describedby')!)!;
-    expect(note.textContent).toBe('it is not in international format (start with + and the country code) or its country code is unknown');
-    expect(screen.queryByRole('alert')).toBeNull();
+    const note = errorBeside(mobile)!;
+    expect(note.textContent).toBe('It is not in international format (start with + and the country code) or its country code is unknown');
+    // Said beside the field only: the one alert on the page is that note.
+    expect(screen.getAllByRole('alert')).toEqual([note]);
     expect(calls.at(-1)!.body).toMatchObject({ mobile: '0475 12 34 56' });
 
     answer = () => ({ ...sessionFor().session.user, mobile: '+32475123456' });
@@ -42,7 +43,7 @@ describe('the Profile page', () => {
     fireEvent.change(mobile, { target: { value: '+3222222222' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(mobile.getAttribute('aria-invalid')).toBe('true'));
-    const note = document.getElementById(mobile.getAttribute('aria-describedby')!)!;
+    const note = errorBeside(mobile)!;
     expect(note.textContent).not.toBe('+3222222222 is not a mobile number');
     expect(note.textContent).toMatch(/mobile/i);
   });

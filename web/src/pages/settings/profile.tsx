@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, patch, post } from '../../api';
-import { describeError, ErrorNote, Field, SelectField, Status } from '../../components/ui';
+import { patch, post } from '../../api';
+import { ErrorNote, Field, SelectField, splitError, Status } from '../../components/ui';
 import { setLanguage } from '../../i18n';
 import { Link } from '../../router';
 import { useSession } from '../../session';
@@ -16,8 +16,8 @@ export function Profile() {
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
   const zones = useMemo(() => (typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []), []);
-  // The API names the field at fault; the mobile's reason goes under it.
-  const mobileError = error instanceof ApiError && error.field === 'mobile' ? describeError(error, t) : null;
+  // The API names the field at fault; its reason goes under it.
+  const beside = splitError(error, t, ['name', 'locale', 'timezone', 'mobile', 'current_password', 'new_password']);
 
   const save = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -44,17 +44,17 @@ export function Profile() {
   return (
     <section aria-labelledby="profile-title">
       <h2 id="profile-title">{t('settings.profile')}</h2>
-      <ErrorNote error={mobileError ? null : error} fields={{ name: t('setup.name'), locale: t('profile.language'), timezone: t('profile.timezone'), mobile: t('profile.mobile'), current_password: t('profile.currentPassword'), new_password: t('auth.newPassword') }} />
+      <ErrorNote error={beside.rest} />
       {done && <Status>{done}</Status>}
       <form className="card" onSubmit={save}>
-        <Field label={t('setup.name')} name="name" defaultValue={u.name} required />
+        <Field label={t('setup.name')} name="name" defaultValue={u.name} error={beside.at('name')} required />
         <Field label={t('auth.email')} value={u.email} readOnly />
-        <SelectField label={t('profile.language')} name="locale" defaultValue={u.locale}>
+        <SelectField label={t('profile.language')} name="locale" defaultValue={u.locale} error={beside.at('locale')}>
           {Object.entries(LANGUAGE_NAMES).map(([code, name]) => <option key={code} value={code} lang={code}>{name}</option>)}
         </SelectField>
-        <Field label={t('profile.timezone')} hint={t('profile.timezoneHint', { zone: s.acting.timezone })} name="timezone" list="zones" defaultValue={u.timezone ?? ''} />
+        <Field label={t('profile.timezone')} hint={t('profile.timezoneHint', { zone: s.acting.timezone })} name="timezone" list="zones" error={beside.at('timezone')} defaultValue={u.timezone ?? ''} />
         <datalist id="zones">{zones.map((z) => <option key={z} value={z} />)}</datalist>
-        <Field label={t('profile.mobile')} hint={`${t('profile.mobileHint')} ${t('profile.mobileUse')}`} error={mobileError} name="mobile" type="tel" inputMode="tel" autoComplete="tel" defaultValue={u.mobile ?? ''} />
+        <Field label={t('profile.mobile')} hint={`${t('profile.mobileHint')} ${t('profile.mobileUse')}`} error={beside.at('mobile')} name="mobile" type="tel" inputMode="tel" autoComplete="tel" defaultValue={u.mobile ?? ''} />
         <p className="hint">
           {t('profile.mobileAsSender')} <Link to="/settings/senders">{t('settings.senders')}</Link>
         </p>
@@ -62,8 +62,8 @@ export function Profile() {
       </form>
       <form className="card" onSubmit={password}>
         <h3>{t('profile.changePassword')}</h3>
-        <Field label={t('profile.currentPassword')} name="current" type="password" autoComplete="current-password" required />
-        <Field label={t('auth.newPassword')} hint={t('auth.passwordRule')} name="new" type="password" autoComplete="new-password" minLength={8} required />
+        <Field label={t('profile.currentPassword')} error={beside.at('current_password')} name="current" type="password" autoComplete="current-password" required />
+        <Field label={t('auth.newPassword')} hint={t('auth.passwordRule')} error={beside.at('new_password')} name="new" type="password" autoComplete="new-password" minLength={8} required />
         <button>{t('profile.changePassword')}</button>
       </form>
     </section>

@@ -2,7 +2,7 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import i18n from '../../i18n';
 import { SessionContext } from '../../session';
-import { apiError, fakeApi, sessionFor } from '../../test-kit';
+import { apiError, errorBeside, fakeApi, sessionFor } from '../../test-kit';
 import { Senders } from './senders';
 
 afterEach(async () => {
@@ -25,8 +25,9 @@ describe('the sender names form', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Register name' }));
     await waitFor(() => expect(name.getAttribute('aria-invalid')).toBe('true'));
     expect(calls.at(-1)!.body).toEqual({ name: 'AcmeBrussels' });
-    const note = document.getElementById(name.getAttribute('aria-describedby')!)!;
+    const note = errorBeside(name)!;
     expect(note.textContent).toMatch(/at most 11 characters/);
+    expect(note.getAttribute('role')).toBe('alert');
     expect(screen.queryByText('Name registered.')).toBeNull();
   });
 
@@ -43,6 +44,30 @@ describe('the sender names form', () => {
     fireEvent.change(name, { target: { value: 'Acme Sales!' } });
     fireEvent.submit(name.form!);
     await waitFor(() => expect(name.getAttribute('aria-invalid')).toBe('true'));
-    expect(document.getElementById(name.getAttribute('aria-describedby')!)!.textContent).toMatch(words);
+    expect(errorBeside(name)!.textContent).toMatch(words);
+  });
+
+  it('marks a name registered before the rule, which still sends, and says a wrong code with the tries left beside the code', async () => {
+    await i18n.changeLanguage('de');
+    fakeApi({
+      'GET /v1/senders': { data: [
+        { id: 'sid_old', kind: 'alphanumeric', value: 'Acme-Shop', repliable: false, usable: true, meets_name_rule: false },
+        { id: 'sid_new', kind: 'alphanumeric', value: 'Acme', repliable: false, usable: true, meets_name_rule: true },
+        { id: 'sid_mob', kind: 'mobile', value: '+32475000009', repliable: false, usable: false, meets_name_rule: true },
+      ], default: { account: null, user: null, installation: 'Herald' } },
+      'POST /v1/senders/mobiles/sid_mob/verify': () => new Response(JSON.stringify({ error: {
+        code: 'invalid_request', field: 'code', reason: 'code_wrong', params: { attempts_left: 3 }, message: 'The code is wrong; 3 attempts left', requestId: 'r',
+      } }), { status: 400 }),
+    });
+    const { container } = render(<SessionContext.Provider value={sessionFor()}><Senders /></SessionContext.Provider>);
+    const marked = await screen.findAllByTestId('outdated-name');
+    expect(marked).toHaveLength(1);
+    expect(marked[0]!.closest('tr')!.textContent).toContain('Acme-Shop');
+    const code = container.querySelector('input[name="code"]') as HTMLInputElement;
+    fireEvent.change(code, { target: { value: '123456' } });
+    fireEvent.submit(code.form!);
+    await waitFor(() => expect(code.getAttribute('aria-invalid')).toBe('true'));
+    expect(errorBeside(code)!.textContent).toBe('Dieser Code ist falsch; Sie haben noch 3 Versuche.');
   });
 });
+

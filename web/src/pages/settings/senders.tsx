@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, del, get, post, put } from '../../api';
-import { describeError, ErrorNote, Field, Status, useLoad } from '../../components/ui';
+import { del, get, post, put } from '../../api';
+import { ErrorNote, Field, FieldError, splitError, Status, useLoad } from '../../components/ui';
 import { senderLabel } from '../../senders';
 import { useSession } from '../../session';
 import type { SenderChoice, Senders as SendersData } from '../../types';
@@ -24,12 +24,12 @@ export function Senders() {
   const label = (c: SenderChoice) => senderLabel(t, c);
   const choices = senders.data?.data ?? [];
   const d = senders.data?.default;
-  // A refused name's reason goes under the name field, where it was typed.
-  const nameError = error instanceof ApiError && error.field === 'name' ? describeError(error, t) : null;
+  // A refused number's or name's reason goes under the field where it was typed.
+  const beside = splitError(error, t, ['number', 'name']);
   return (
     <section aria-labelledby="senders-title">
       <h2 id="senders-title">{t('settings.senders')}</h2>
-      <ErrorNote error={senders.error ?? (nameError ? null : error)} fields={{ number: t('profile.mobile'), name: t('senders.nameLabel'), sender: t('senders.defaults'), code: t('senders.code') }} />
+      <ErrorNote error={senders.error ?? beside.rest} fields={{ number: t('profile.mobile'), name: t('senders.nameLabel'), sender: t('senders.defaults'), code: t('senders.code') }} />
       {done && <Status>{done}</Status>}
       <div className="table-wrap">
       <table className="table">
@@ -43,7 +43,10 @@ export function Senders() {
         <tbody>
           {choices.map((c) => (
             <tr key={`${c.kind}:${c.value}`}>
-              <td>{label(c)}{!c.usable && ` — ${t('senders.unverified')}`}</td>
+              <td>
+                {label(c)}{!c.usable && ` — ${t('senders.unverified')}`}
+                {c.meets_name_rule === false && <><br /><small className="hint" data-testid="outdated-name">{t('reasons.nameBeforeRule')}</small></>}
+              </td>
               <td>{c.repliable ? t('senders.repliesInbox') : t('senders.noReplies')}</td>
               <td className="row-actions">
                 {!c.usable && c.id && <VerifyCode id={c.id} onDone={() => act(t('senders.verified'), async () => undefined)} />}
@@ -62,7 +65,7 @@ export function Senders() {
           void act(t('senders.codeSent'), () => post('/v1/senders/mobiles', { number }).then(() => form.reset()));
         }}>
           <h3>{t('senders.ownMobile')}</h3>
-          <Field label={t('profile.mobile')} hint={t('profile.mobileHint')} name="number" type="tel" required />
+          <Field label={t('profile.mobile')} hint={t('profile.mobileHint')} error={beside.at('number')} name="number" type="tel" required />
           <button>{t('senders.sendCode')}</button>
         </form>
         {s.can('account:write') && (
@@ -73,7 +76,7 @@ export function Senders() {
           }}>
             <h3>{t('senders.name')}</h3>
             {/* No maxLength: the browser would cut a 12th character silently; the API refuses it with its reason. */}
-            <Field label={t('senders.nameLabel')} hint={t('senders.nameHint')} error={nameError} name="name" required />
+            <Field label={t('senders.nameLabel')} hint={t('senders.nameHint')} error={beside.at('name')} name="name" required />
             <button>{t('senders.addName')}</button>
           </form>
         )}
@@ -111,15 +114,18 @@ function DefaultPicker({ label, value, choices, onSave }: { label: string; value
 function VerifyCode({ id, onDone }: { id: string; onDone: () => void }) {
   const { t } = useTranslation();
   const [error, setError] = useState<unknown>(null);
+  const beside = splitError(error, t, ['code']);
   return (
     <form className="inline" onSubmit={(e: FormEvent<HTMLFormElement>) => {
       e.preventDefault();
       post(`/v1/senders/mobiles/${id}/verify`, { code: new FormData(e.currentTarget).get('code') }).then(onDone, setError);
     }}>
       <label htmlFor={`code-${id}`}>{t('senders.code')}</label>
-      <input id={`code-${id}`} name="code" inputMode="numeric" autoComplete="one-time-code" required size={8} />
+      <input id={`code-${id}`} name="code" inputMode="numeric" autoComplete="one-time-code" required size={8}
+        aria-invalid={beside.at('code') ? true : undefined} aria-describedby={beside.at('code') ? `code-${id}-error` : undefined} />
       <button>{t('senders.verify')}</button>
-      <ErrorNote error={error} fields={{ code: t('senders.code') }} />
+      <FieldError id={`code-${id}-error`} error={beside.at('code')} />
+      <ErrorNote error={beside.rest} />
     </form>
   );
 }

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { del, get, patch, post } from '../../api';
-import { ErrorNote, Field, useLoad } from '../../components/ui';
+import { ErrorNote, Field, splitError, useLoad } from '../../components/ui';
 import { useFormat } from '../../format';
 import { useSession } from '../../session';
 import type { CallbackSecret as CallbackSecretData, Webhook } from '../../types';
@@ -34,10 +34,11 @@ export function Webhooks() {
   const rotate = (w: Webhook) =>
     act(() => post<Webhook & { secret: string }>(`/v1/webhooks/${w.id}/rotate-secret`).then((r) => setSecret({ label: t('webhooks.rotatedOnce', { url: w.url }), secret: r.secret })));
   const writer = s.can('account:write');
+  const beside = splitError(error, t, ['url', 'description']);
   return (
     <section aria-labelledby="hooks-title">
       <h2 id="hooks-title">{t('settings.webhooks')}</h2>
-      <ErrorNote error={hooks.error ?? error} fields={{ url: t('webhooks.url'), description: t('webhooks.description'), events: t('webhooks.events'), 'events[]': t('webhooks.events') }} />
+      <ErrorNote error={hooks.error ?? beside.rest} fields={{ events: t('webhooks.events'), 'events[]': t('webhooks.events') }} />
       {secret && <Secret label={secret.label} secret={secret.secret} />}
       <ul className="plain">
         {hooks.data?.data.map((w) => (
@@ -61,8 +62,8 @@ export function Webhooks() {
       {writer && (
         <form className="card" onSubmit={create}>
           <h3>{t('webhooks.new')}</h3>
-          <Field label={t('webhooks.url')} name="url" type="url" placeholder="https://" required />
-          <Field label={t('webhooks.description')} name="description" />
+          <Field label={t('webhooks.url')} name="url" type="url" placeholder="https://" error={beside.at('url')} required />
+          <Field label={t('webhooks.description')} name="description" error={beside.at('description')} />
           <fieldset>
             <legend>{t('webhooks.events')}</legend>
             {EVENTS.map((ev) => (
