@@ -59,8 +59,8 @@ describe('recomputeMessages in two transactions at once', () => {
     aMayCommit.open();
     await Promise.all([a, b]);
 
-    const { status } = await t.db.selectFrom('messages').select('status').where('id', '=', messageId).executeTakeFirstOrThrow();
-    expect(status).toBe('delivered');
+    const after = await sql<{ status: string }>`select status from messages where id = ${messageId}`.execute(t.db);
+    expect(after.rows[0]!.status).toBe('delivered');
   });
 });
 
