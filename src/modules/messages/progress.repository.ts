@@ -167,6 +167,12 @@ export async function recomputeMessages(db: Executor, messageIds: string[], deta
   const ids = [...new Set(messageIds)];
   if (ids.length === 0) return [];
   const known = new Map(written.map((w) => [w.message_id, w]));
+  // Two transactions that each end one part of a long message (receipts on two
+  // workers' binds, or two batches) would each read the other's part as it was
+  // and neither would end the message. The second waits here for the first to
+  // commit; its read below, a statement of its own, then sees both parts. In id
+  // order, so that two such transactions never deadlock on each other.
+  await sql`select id from messages where id = any(${ids}::text[]) and parts_count > 1 order by id for update`.execute(db);
   // The columns of the changes' webhook events come with this read, so that
   // reporting a change costs no statement of its own.
   const r = await sql<Omit<MessageChange, 'status' | 'previous' | 'error_code'> & { status: MessageStatus; parts: { s: PartStatus[]; c: (string | null)[] } | null }>`

@@ -93,11 +93,16 @@ export const poolSender = (number: string): Sender => ({ address: number, ton: 1
  */
 export async function assignPoolNumbers(db: Executor, accountId: string, recipients: string[], preferred: string | null = null): Promise<Map<string, string>> {
   const found = await repo.findPoolAssignments(db, accountId, recipients);
-  // A concurrent send may take a pairing between our insert and our read;
-  // reading again after each insert settles it within a few rounds.
-  for (let round = 0; round < 3 && found.size < recipients.length; round++) {
+  // A concurrent send of another account may take the number our insert
+  // picked for a recipient; the next round picks another. Each round that
+  // leaves a recipient unpaired took a free number away from it, so a pool of
+  // n numbers settles within n + 1 rounds, however many sends compete; it
+  // stops at once when no recipient left has a free number.
+  let rounds = 2;
+  for (let round = 0; round < rounds && found.size < recipients.length; round++) {
+    if (round === 1) rounds = (await repo.countPoolNumbers(db)) + 1;
     const missing = recipients.filter((r) => !found.has(r));
-    await repo.insertPoolAssignments(db, accountId, missing, preferred);
+    if ((await repo.insertPoolAssignments(db, accountId, missing, preferred)) === 0) break;
     for (const [r, n] of await repo.findPoolAssignments(db, accountId, missing)) found.set(r, n);
   }
   return found;

@@ -76,17 +76,24 @@ export async function findPoolAssignments(db: Executor, accountId: string, recip
  * recipient. The order hashes the account into the pool, so accounts spread
  * over the numbers instead of all taking the first. Pairs taken concurrently
  * by another send are skipped (the caller reads again). A `preferred` number
- * is taken first wherever it is free.
+ * is taken first wherever it is free. Answers how many of the recipients
+ * still had a free number: 0 means trying again is useless.
  */
-export async function insertPoolAssignments(db: Executor, accountId: string, recipients: string[], preferred: string | null = null): Promise<void> {
-  await sql`insert into pool_assignments (pool_number, recipient, account_id)
-    select distinct on (w.recipient) p.number, w.recipient, ${accountId}
-    from unnest(${recipients}::text[]) as w(recipient)
-    cross join sender_numbers p
-    where p.kind = 'pool'
-      and not exists (select 1 from pool_assignments x where x.pool_number = p.number and x.recipient = w.recipient)
-    order by w.recipient, p.number = ${preferred} is not true, hashtext(${accountId} || p.number)
-    on conflict do nothing`.execute(db);
+export async function insertPoolAssignments(db: Executor, accountId: string, recipients: string[], preferred: string | null = null): Promise<number> {
+  const r = await sql<{ free: number }>`with picked as (
+      select distinct on (w.recipient) p.number, w.recipient
+      from unnest(${recipients}::text[]) as w(recipient)
+      cross join sender_numbers p
+      where p.kind = 'pool'
+        and not exists (select 1 from pool_assignments x where x.pool_number = p.number and x.recipient = w.recipient)
+      order by w.recipient, p.number = ${preferred} is not true, hashtext(${accountId} || p.number)
+    ), inserted as (
+      insert into pool_assignments (pool_number, recipient, account_id)
+      select number, recipient, ${accountId} from picked
+      on conflict do nothing returning 1
+    )
+    select count(*)::int as free from picked`.execute(db);
+  return r.rows[0]?.free ?? 0;
 }
 
 // Sender ids: alphanumeric names and users' own mobiles.
