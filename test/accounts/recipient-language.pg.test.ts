@@ -74,7 +74,7 @@ describe('the recipient\'s language', () => {
     expect(await creditAlerts.checkCreditAlerts(t.db)).toBeGreaterThanOrEqual(1);
     const [dutch] = await outbox(boss.email);
     expect(dutch!.subject).toBe('Uw Herald-tegoed raakt op');
-    expect(dutch!.text_body).toContain('gedaald tot 1.000,50, onder de 1.500,00');
+    expect(dutch!.text_body).toContain('gedaald tot €\u00a01.000,50, onder de €\u00a01.500,00');
     expect((await outbox(admin.email))[0]!.subject).toBe('Ihr Herald-Guthaben wird knapp');
   });
 
