@@ -25,7 +25,7 @@ export async function createContact(api: Api, name: string, mobile: string, extr
 }
 
 export async function createList(api: Api, name: string, contactIds: string[]): Promise<{ id: string }> {
-  const list = (await ok(api, 'POST', '/v1/lists', { name, address_book: 'shared' })) as { id: string };
+  const list = (await ok(api, 'POST', '/v1/lists', { name, address_book: 'personal' })) as { id: string };
   if (contactIds.length) await ok(api, 'POST', `/v1/lists/${list.id}/members`, { members: contactIds.map((contact) => ({ contact })) });
   return list;
 }
@@ -36,6 +36,15 @@ export async function sendDelivered(api: Api, to: string[], text: string, sender
   const ids = sent.accepted.map((m) => m.id);
   expect(ids.length, JSON.stringify(sent)).toBe(to.length);
   for (const id of ids) {
-    await expect.poll(async () => ((await api('GET', `/v1/messages/${id}`)).body as { status: string }).status, { timeout: 60_000, interval: 500 }).toBe('delivered');
+    await until(`message ${id} delivered`, async () => ((await api('GET', `/v1/messages/${id}`)).body as { status: string }).status === 'delivered');
+  }
+}
+
+/** Asks `check` again until it answers true; usable in beforeAll, unlike expect.poll. */
+export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`waited ${timeoutMs / 1000} s for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
