@@ -1,5 +1,6 @@
-// What the steps of the end-to-end suite share: the running Herald, the page,
-// and the few moves every step makes. The fields are filled in by beforeAll.
+// The few moves every end-to-end test makes on its file's Herald and its own
+// page. The fields are filled in by the hooks of fixture.ts (useHerald): the
+// page is a new one for each test, so a move reads it when it runs.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS, type Herald } from './harness.js';
@@ -15,15 +16,6 @@ export function moves(d: Driver) {
     await d.page.goto(d.herald.url + path);
     await d.page.locator('main h1').first().waitFor();
   };
-  /** The API as the signed-in user, from inside the page (its session cookie and CSRF token). */
-  const callApi = (method: string, path: string, body?: unknown) =>
-    d.page.evaluate(async ([method, path, body]) => {
-      const session = (await (await fetch('/v1/auth/session')).json()) as { csrf_token: string; account: { id: string } };
-      const init: RequestInit = { method, headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrf_token } };
-      if (body !== undefined) init.body = JSON.stringify(body);
-      const res = await fetch(path, init);
-      return { status: res.status, body: (await res.json()) as unknown, accountId: session.account.id };
-    }, [method, path, body] as const);
   /** Sends one SMS from the SMS page, as a person would, and waits for the result. */
   const sendFromUi = async (to: string[], text: string, sender?: string) => {
     await go('/sms');
@@ -37,5 +29,5 @@ export function moves(d: Driver) {
     await d.page.getByRole('button', { name: 'Send', exact: true }).click();
     await d.page.getByRole('heading', { name: 'Result' }).waitFor();
   };
-  return { shot, go, callApi, sendFromUi };
+  return { shot, go, sendFromUi };
 }
