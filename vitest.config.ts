@@ -41,7 +41,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.e2e.test.ts'],
           globalSetup: ['test/helpers/build-global-setup.ts'],
-          testTimeout: 60_000,
+          // Generous: on a loaded two-core machine a test waits on several deliveries of up to a minute.
+          testTimeout: 120_000,
           hookTimeout: 180_000,
         },
       },
