@@ -6,7 +6,7 @@
 // current code, never a dist left from older code.
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -32,7 +32,7 @@ interface Stamp {
  * set-up) already has; without a run id it builds every time.
  */
 export async function buildOnce(runId: string | undefined, parts: BuildParts): Promise<void> {
-  await withLock(async () => {
+  await withLock(LOCK, async () => {
     const stamp = await readStamp();
     const done = runId !== undefined && stamp?.run === runId;
     if (done && (stamp.web || !parts.web)) return;
@@ -69,37 +69,37 @@ async function readStamp(): Promise<Stamp | null> {
   }
 }
 
-/** mkdir is atomic: whoever creates the folder holds the lock; a lock whose process died is taken over. */
-async function withLock(work: () => Promise<void>): Promise<void> {
-  await mkdir(DIST, { recursive: true });
+/** mkdir is atomic: whoever creates the folder `lock` holds it; a lock whose process died is taken over. */
+export async function withLock(lock: string, work: () => Promise<void>): Promise<void> {
+  await mkdir(dirname(lock), { recursive: true });
   const until = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     try {
-      await mkdir(LOCK);
+      await mkdir(lock);
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    if (await abandoned()) {
-      await rm(LOCK, { recursive: true, force: true });
+    if (await abandoned(lock)) {
+      await rm(lock, { recursive: true, force: true });
       continue;
     }
-    if (Date.now() > until) throw new Error(`the build lock ${LOCK} was held for ${LOCK_WAIT_MS / 60_000} minutes; remove it if no build is running`);
+    if (Date.now() > until) throw new Error(`the build lock ${lock} was held for ${LOCK_WAIT_MS / 60_000} minutes; remove it if no build is running`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   try {
-    await writeFile(join(LOCK, 'pid'), String(process.pid));
+    await writeFile(join(lock, 'pid'), String(process.pid));
     await work();
   } finally {
-    await rm(LOCK, { recursive: true, force: true });
+    await rm(lock, { recursive: true, force: true });
   }
 }
 
-async function abandoned(): Promise<boolean> {
-  const pid = Number(await readFile(join(LOCK, 'pid'), 'utf8').catch(() => ''));
+async function abandoned(lock: string): Promise<boolean> {
+  const pid = Number(await readFile(join(lock, 'pid'), 'utf8').catch(() => ''));
   if (!pid) {
     // Taken but not yet signed: the holder is between its mkdir and its writeFile, unless that was long ago.
-    const since = await stat(LOCK).then((s) => Date.now() - s.mtimeMs, () => 0);
+    const since = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
     return since > 60_000;
   }
   try {
