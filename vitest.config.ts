@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 // `web` renders the web app's components in happy-dom; `e2e` (*.e2e.test.ts)
 // drives Debian's Chromium against a built Herald, and skips with a notice when
 // /usr/bin/chromium is missing (fails instead with HERALD_E2E_REQUIRED=1).
+// The pg and e2e projects build dist/ once per run (test/helpers/build.ts).
 export default defineConfig({
   test: {
     // Two cores: more forks than that only make each test slower.
@@ -21,7 +22,7 @@ export default defineConfig({
         test: {
           name: 'pg',
           include: ['src/**/*.pg.test.ts', 'test/**/*.pg.test.ts'],
-          globalSetup: ['test/helpers/pg-global-setup.ts'],
+          globalSetup: ['test/helpers/pg-global-setup.ts', 'test/helpers/build-global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -39,7 +40,9 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.e2e.test.ts'],
-          testTimeout: 60_000,
+          globalSetup: ['test/helpers/build-global-setup.ts'],
+          // Generous: on a loaded two-core machine a test waits on several deliveries of up to a minute.
+          testTimeout: 120_000,
           hookTimeout: 180_000,
         },
       },

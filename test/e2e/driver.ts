@@ -1,5 +1,6 @@
-// What the steps of the end-to-end suite share: the running Herald, the page,
-// and the few moves every step makes. The fields are filled in by beforeAll.
+// The few moves every end-to-end test makes on its file's Herald and its own
+// page. The fields are filled in by the hooks of fixture.ts (useHerald): the
+// page is a new one for each test, so a move reads it when it runs.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS, type Herald } from './harness.js';
@@ -15,7 +16,7 @@ export function moves(d: Driver) {
     await d.page.goto(d.herald.url + path);
     await d.page.locator('main h1').first().waitFor();
   };
-  /** The API as the signed-in user, from inside the page (its session cookie and CSRF token). */
+  /** The API as the signed-in page calls it (session cookie and CSRF token); for files that drive their own page rather than useHerald's. */
   const callApi = (method: string, path: string, body?: unknown) =>
     d.page.evaluate(async ([method, path, body]) => {
       const session = (await (await fetch('/v1/auth/session')).json()) as { csrf_token: string; account: { id: string } };

@@ -2,23 +2,23 @@
 // and worker) on a database of its own, bound to an SMS centre simulator that
 // runs in the test process so tests can send replies through it, and Debian's
 // Chromium driven by playwright-core.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { chromium, type Browser } from 'playwright-core';
+import { inject } from 'vitest';
 import { startSmscSimulator, type SmscSimulator } from '../../src/simulators/smsc/index.js';
+import { buildOnce } from '../helpers/build.js';
 import { freePort } from '../helpers/process.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CHROMIUM = process.env.HERALD_CHROMIUM ?? '/usr/bin/chromium';
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
-const run = promisify(execFile);
 
 /** Whether the suite can run here; says why not, or fails when CI requires it. */
 export function browserAvailable(): boolean {
@@ -33,10 +33,13 @@ export function browserAvailable(): boolean {
   return false;
 }
 
-/** `npm run build`, every run: the tests drive what `npm start` serves, and a build left from older code would test that. */
+/**
+ * `npm run build`, once per run: the tests drive what `npm start` serves. The
+ * e2e project's global set-up has usually built already, and then this only
+ * checks the run's stamp (test/helpers/build.ts).
+ */
 export async function ensureBuilt(): Promise<void> {
-  await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT });
-  await run(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(ROOT, 'web/vite.config.ts'), '--logLevel', 'warn'], { cwd: ROOT });
+  await buildOnce(inject('heraldBuildRun'), { web: true });
 }
 
 

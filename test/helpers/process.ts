@@ -2,14 +2,16 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { inject } from 'vitest';
+import { buildOnce } from './build.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = `${ROOT}bin/herald.js`;
 const run = promisify(execFile);
 
-/** Compiles dist/ (incremental) so the tests drive the real `herald` command. */
+/** Compiles dist/ once per run (see build.ts) so the tests drive the real `herald` command. */
 export async function buildHerald(): Promise<void> {
-  await run(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', `${ROOT}tsconfig.build.json`], { cwd: ROOT });
+  await buildOnce(inject('heraldBuildRun'), { web: false });
 }
 
 /** Only the variables a test gives, plus PATH: the developer's own HERALD_* must not leak in. */
