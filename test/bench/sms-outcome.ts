@@ -54,7 +54,12 @@ export interface PhaseOutcome {
   ledgerSettledParts: number;
 }
 
-export async function phaseOutcome(db: Executor, accountIds: string[]): Promise<PhaseOutcome> {
+/** Read in one snapshot, so that parts and ledger agree even while the charge job still runs (a capped phase). */
+export function phaseOutcome(db: Executor, accountIds: string[]): Promise<PhaseOutcome> {
+  return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute((tx) => readOutcome(tx, accountIds));
+}
+
+async function readOutcome(db: Executor, accountIds: string[]): Promise<PhaseOutcome> {
   const ids = sql`${accountIds}::text[]`;
   const byStatus = await sql<{ status: string; n: number; charged: number }>`
     select m.status, count(*)::int as n,
