@@ -17,8 +17,14 @@ export class ApiClient {
     private readonly port: number,
     private readonly token: string,
     maxSockets: number,
+    agent?: http.Agent,
   ) {
-    this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+    this.agent = agent ?? new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+  }
+
+  /** The same connections with another API key: clients of several tenants interleaved on one pool of sockets. */
+  withKey(token: string): ApiClient {
+    return new ApiClient(this.host, this.port, token, 0, this.agent);
   }
 
   /** A Buffer body is sent as is with `contentType`; anything else as JSON. */

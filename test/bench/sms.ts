@@ -3,17 +3,32 @@
  * simulator in one process, embedded PostgreSQL with fsync on, in a fresh
  * temporary data directory), driven over loopback HTTP.
  *
- *   single: 20,000 one-recipient requests from 50 concurrent keep-alive clients,
- *           until every receipt is stored (all messages final)
- *   bulk:   100,000 recipients in one streamed POST /v1/messages/bulk (NDJSON), or,
- *           on a Herald without it, sequential POST /v1/messages of 10,000;
- *           accepted, then until every receipt is stored
+ *   single:  20,000 one-recipient requests from 50 concurrent keep-alive clients,
+ *            one account, one API key, one country and price
+ *   bulk:    100,000 recipients in one streamed POST /v1/messages/bulk (NDJSON), or,
+ *            on a Herald without it, sequential POST /v1/messages of 10,000
+ *   tenants: 20,000 one-recipient requests from the same 50 clients, interleaved
+ *            across 5 accounts (9 API keys; plans with and without included parts)
+ *            sending to 5 countries at 5 prices (prices are per country in Herald)
  *
- * Prints `# …` note lines, then as its LAST line one JSON object with the
- * figures and `targets_met`. Nothing is asserted: figures are printed even when
- * targets are missed or a phase could not finish (`incomplete: true`).
+ * What the figures count, so that they cannot flatter:
+ *   - a phase ends when its last message is both final and charged (the charge
+ *     job has settled its parts in the ledger), as observed by polling every
+ *     100 ms: an upper bound, never the start of the last transaction;
+ *   - throughput counts delivered (and charged) messages only; failed, undelivered,
+ *     expired and unknown finals are errors, printed apart;
+ *   - latency percentiles are of 202 answers only; other answers are errors,
+ *     counted and printed apart;
+ *   - CPU per message is Herald's and PostgreSQL's CPU over the whole phase
+ *     (accept, dispatch, receipts, charges) divided by the delivered messages.
  *
- * Knobs (environment): BENCH_SINGLE_N, BENCH_CLIENTS, BENCH_BULK_N, BENCH_WARMUP;
+ * Prints `# …` note lines, one JSON line per phase ({"phase": …}), then as its
+ * LAST line one JSON object with the figures and `targets_met`. Nothing is
+ * asserted: figures are printed even when targets are missed or a phase could not
+ * finish (`incomplete: true`).
+ *
+ * Knobs (environment): BENCH_SINGLE_N, BENCH_CLIENTS, BENCH_BULK_N, BENCH_TENANTS_N,
+ * BENCH_TENANTS (accounts in the tenants phase), BENCH_WARMUP;
  * BENCH_BULK_MODE=json (force the 10,000-per-request mode); BENCH_PROFILE=pg,stmts,cpu
  * (pg: sample pg_stat_activity; stmts: restart with pg_stat_statements and list the
  * statements of each phase; cpu: --cpu-prof the Herald process into BENCH_CPU_PROF_DIR,
@@ -22,27 +37,28 @@
  * experiment: n more `herald worker` processes on the same database).
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as accounts from '../../src/modules/accounts/index.js';
-import * as messages from '../../src/modules/messages/index.js';
+import type * as accounts from '../../src/modules/accounts/index.js';
 import * as pricing from '../../src/modules/pricing/index.js';
 import { openDatabase, sql, type DatabaseHandle, type Executor } from '../../src/platform/db/index.js';
 import { ApiClient } from './http-client.js';
 import { embeddedServer, freePort, startHerald, stopHerald, waitReady, type Herald } from './herald-process.js';
-import { ActivitySampler, countStatements, describeDelta, resetStatements, snapshot, topStatements, type PgSnapshot } from './pg-observer.js';
 import { memoryOf, ProcessWatch } from './proc.js';
+import { census } from './sms-census.js';
+import { pipelineOf, waitSettled } from './sms-outcome.js';
+import { bulkPhase, sendsPhase } from './sms-phases.js';
+import { mobile, sendSingles } from './sms-send.js';
+import { setUpTenants, tenantsPick } from './sms-tenants.js';
 import { createTenant } from './tenant.js';
 import { intKnob, round } from './knobs.js';
 
 const HOST = '127.0.0.1';
-const TEXT = 'Your Herald verification code is 482913. It expires in 10 minutes.';
-const SENDER = 'Herald';
-const MAX_PER_REQUEST = 10_000;
-
 const SINGLE_N = intKnob('BENCH_SINGLE_N', 20_000);
 const CLIENTS = intKnob('BENCH_CLIENTS', 50);
 const BULK_N = intKnob('BENCH_BULK_N', 100_000);
+const TENANTS_N = intKnob('BENCH_TENANTS_N', 20_000);
+const TENANTS = intKnob('BENCH_TENANTS', 5);
 const WARMUP_N = process.env.BENCH_WARMUP === '0' ? 0 : intKnob('BENCH_WARMUP', 500);
 const PROFILE = new Set((process.env.BENCH_PROFILE ?? '').split(',').map((s) => s.trim()).filter(Boolean));
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR ?? '/tmp/herald-bench-prof';
@@ -50,214 +66,49 @@ const CENSUS = process.env.BENCH_CENSUS !== '0';
 /** An experiment, not the benchmark's setup: extra `herald worker` processes sharing the queue. */
 const EXTRA_WORKERS = Number(process.env.BENCH_EXTRA_WORKERS ?? 0) || 0;
 
-// Caps that keep a slow system's run near five minutes; what was reached is reported.
-const SINGLE_SEND_CAP_MS = 90_000;
-const SINGLE_FINAL_CAP_MS = 60_000;
-const BULK_ACCEPT_CAP_MS = 60_000;
-const BULK_FINAL_CAP_MS = 120_000;
-
 const TARGETS = { single_e2e_per_s: 3000, single_p99_ms: 50, bulk_accept_s: 5, bulk_delivered_s: 20, peak_rss_mb: 500 };
+const SCOPES: accounts.Scope[] = ['messages:write', 'messages:read'];
+
+/** Not measured: a phase stopped by a cap leaves work that would otherwise slow the next one. */
+const DRAIN_CAP_MS = 300_000;
 
 const note = (label: string, value: unknown) => process.stdout.write(`# ${label}: ${typeof value === 'string' ? value : JSON.stringify(value)}\n`);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Distinct Belgian mobile numbers: +3247 and seven digits. */
-const mobile = (i: number) => `+3247${String(i % 10_000_000).padStart(7, '0')}`;
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-// ---------------------------------------------------------------- set-up
-
-const SCOPES: accounts.Scope[] = ['messages:write', 'messages:read'];
-
-// ---------------------------------------------------------------- waiting for receipts
-
-/**
- * Waits until every message of `accountId` is final, polling every 200 ms. The
- * cursor is the oldest message not final at the last look (final is forever),
- * so each poll reads only what finished since. Phases run one after the other,
- * so parts still queued or being sent are this phase's.
- */
-async function waitAllFinal(db: Executor, accountId: string, deadline: number): Promise<{ done: boolean; observedAt: number }> {
-  let cursor = '';
-  for (;;) {
-    // While any part waits in the queue or is being sent (two small partial indexes), nothing can be
-    // complete: skip the scan of the account's messages, which would cost PostgreSQL time under load.
-    const busy = await sql<{ busy: boolean }>`select exists (select 1 from message_parts where status in ('queued', 'scheduled'))
-      or exists (select 1 from message_parts where status = 'sending') as busy`.execute(db);
-    if (busy.rows[0]?.busy) {
-      if (Date.now() > deadline) return { done: false, observedAt: Date.now() };
-      await sleep(200);
-      continue;
-    }
-    const r = await sql<{ id: string }>`select id from messages where account_id = ${accountId} and id >= ${cursor} and final_at is null
-      order by id limit 1`.execute(db);
-    const first = r.rows[0];
-    if (!first) return { done: true, observedAt: Date.now() };
-    cursor = first.id;
-    if (Date.now() > deadline) return { done: false, observedAt: Date.now() };
-    await sleep(200);
-  }
-}
-
-async function finalState(db: Executor, accountId: string): Promise<{ total: number; final: number; lastFinalAt: number | null; statuses: Record<string, number> }> {
-  const r = await sql<{ status: string; n: string; last: Date | null; final: string }>`
-    select status, count(*)::text as n, max(final_at) as last, count(final_at)::text as final from messages where account_id = ${accountId} group by status`.execute(db);
-  let total = 0;
-  let final = 0;
-  let last: number | null = null;
-  const statuses: Record<string, number> = {};
-  for (const row of r.rows) {
-    total += Number(row.n);
-    final += Number(row.final);
-    statuses[row.status] = Number(row.n);
-    if (row.last) last = Math.max(last ?? 0, row.last.getTime());
-  }
-  return { total, final, lastFinalAt: last, statuses };
-}
-
-/**
- * How the worker moved the account's parts, read back from timestamps:
- * `submitted_at` is the start of the dispatcher's write transaction (one value
- * per dispatch round), `final_at` the start of the receipt's transaction.
- */
-async function pipelineOf(db: Executor, accountId: string): Promise<Record<string, unknown>> {
-  const r = await sql<Record<string, string | null>>`
-    with p as (
-      select m.created_at, p.submitted_at, p.final_at from message_parts p join messages m on m.id = p.message_id
-      where m.account_id = ${accountId} and p.submitted_at is not null
-    ), rounds as (
-      select submitted_at, count(*) as n from p group by submitted_at
-    ), gaps as (
-      select extract(epoch from submitted_at - lag(submitted_at) over (order by submitted_at)) * 1000 as ms from rounds
-    )
-    select
-      (select count(*) from rounds)::text as dispatch_rounds,
-      (select round(avg(n), 1) from rounds)::text as parts_per_round,
-      (select max(n) from rounds)::text as max_parts_per_round,
-      (select round(percentile_cont(0.5) within group (order by ms)::numeric, 1) from gaps where ms is not null)::text as round_interval_p50_ms,
-      (select round(percentile_cont(0.5) within group (order by extract(epoch from submitted_at - created_at) * 1000)::numeric, 1) from p)::text as queue_wait_p50_ms,
-      (select round(percentile_cont(0.99) within group (order by extract(epoch from submitted_at - created_at) * 1000)::numeric, 1) from p)::text as queue_wait_p99_ms,
-      (select round(percentile_cont(0.5) within group (order by extract(epoch from final_at - submitted_at) * 1000)::numeric, 1) from p)::text as submit_to_receipt_stored_p50_ms,
-      (select round(percentile_cont(0.99) within group (order by extract(epoch from final_at - submitted_at) * 1000)::numeric, 1) from p)::text as submit_to_receipt_stored_p99_ms,
-      (select count(distinct final_at) from p)::text as receipt_transactions`.execute(db);
-  return Object.fromEntries(Object.entries(r.rows[0] ?? {}).map(([k, v]) => [k, v === null ? null : Number(v)]));
-}
-
-// ---------------------------------------------------------------- phases
-
-interface PhaseObservers {
-  watch: ProcessWatch;
-  db: Executor;
-  /** When the measured Herald process was spawned (a CPU profile starts then). */
-  spawnedAt: number;
-}
-
-async function observe<T>(o: PhaseObservers, name: string, messagesInPhase: () => number, run: () => Promise<T>): Promise<T> {
-  const before: PgSnapshot = await snapshot(o.db);
-  if (PROFILE.has('stmts')) await resetStatements(o.db);
-  const cpu0 = o.watch.cpu();
-  const sampler = PROFILE.has('pg') ? new ActivitySampler(o.db, 'herald-start') : null;
-  sampler?.start(100);
-  o.watch.resetPhase();
+/** Waits, outside any phase, until the accounts' messages are final and charged; notes it when that took a while. */
+async function drain(db: Executor, name: string, accountIds: string[]): Promise<void> {
   const t0 = Date.now();
-  note(`${name} starts`, `${round((t0 - o.spawnedAt) / 1000, 1)} s after Herald was spawned`);
-  const result = await run();
-  const wall = (Date.now() - t0) / 1000;
-  sampler?.stop();
-  const cpu1 = o.watch.cpu();
-  await sleep(1_200); // statistics reach pg_stat_* up to a second late
-  const after = await snapshot(o.db);
-  const n = messagesInPhase();
-  const share = (x: number) => `${round(x, 1)} s (${Math.round((x / wall) * 100)}% of one core)`;
-  const ours = cpu1.herald - cpu0.herald + (cpu1.postgres - cpu0.postgres) + (cpu1.bench - cpu0.bench);
-  note(`${name} cpu`, {
-    wall_s: round(wall, 2),
-    herald: share(cpu1.herald - cpu0.herald),
-    postgres: share(cpu1.postgres - cpu0.postgres),
-    bench_clients: share(cpu1.bench - cpu0.bench),
-    other_processes: share(Math.max(0, cpu1.machineBusy - cpu0.machineBusy - ours)),
-    machine_idle: share(cpu1.machineIdle - cpu0.machineIdle),
-    load_average_1m: round(loadavg()[0] ?? 0, 2),
-    herald_ms_per_message: round(((cpu1.herald - cpu0.herald) * 1000) / Math.max(1, n), 3),
-    postgres_ms_per_message: round(((cpu1.postgres - cpu0.postgres) * 1000) / Math.max(1, n), 3),
-    herald_peak_rss_mb: Math.round(o.watch.phasePeakRssKb / 1024),
-  });
-  note(`${name} postgres`, describeDelta(before, after, n));
-  if (sampler) {
-    const report = sampler.report();
-    note(`${name} pg_stat_activity`, { samples: report.samples, mean_busy_connections_of_pool: report.mean_busy_connections });
-    for (const line of report.top) process.stdout.write(`#   ${line}\n`);
-  }
-  if (PROFILE.has('stmts')) {
-    const st = await topStatements(o.db);
-    note(`${name} pg_stat_statements`, { calls: st.calls, calls_per_message: round(st.calls / Math.max(1, n), 2), exec_s: round(st.execMs / 1000, 1) });
-    for (const line of st.top) process.stdout.write(`#   ${line}\n`);
-  }
-  return result;
+  const f = await waitSettled(db, accountIds, t0 + DRAIN_CAP_MS);
+  if (!f.done || f.endAt - t0 > 500) note(`${name} drained before the next phase (not measured)`, { s: round((f.endAt - t0) / 1000, 1), done: f.done });
 }
-
-interface SingleOutcome {
-  sent: number;
-  ok: number;
-  errors: Record<string, number>;
-  latencies: Float64Array;
-  firstStart: number;
-  sendEnd: number;
-}
-
-async function sendSingles(client: ApiClient, total: number, clients: number, numberOffset: number, capMs: number): Promise<SingleOutcome> {
-  const latencies = new Float64Array(total);
-  const errors: Record<string, number> = {};
-  let next = 0;
-  let ok = 0;
-  let sent = 0;
-  const firstStart = Date.now();
-  const deadline = firstStart + capMs;
-  const one = async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= total || Date.now() > deadline) return;
-      try {
-        const a = await client.request('POST', '/v1/messages', { to: [mobile(numberOffset + i)], text: TEXT, sender: SENDER });
-        latencies[sent++] = a.ms;
-        if (a.status === 202) ok++;
-        else {
-          const k = `${a.status} ${a.body.slice(0, 120)}`;
-          errors[k] = (errors[k] ?? 0) + 1;
-        }
-      } catch (error) {
-        const k = String((error as Error).message).slice(0, 120);
-        errors[k] = (errors[k] ?? 0) + 1;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: clients }, one));
-  return { sent, ok, errors, latencies: latencies.slice(0, sent).sort(), firstStart, sendEnd: Date.now() };
-}
-
-// ---------------------------------------------------------------- main
 
 interface Figures {
   single_e2e_per_s: number | null;
   single_p50_ms: number | null;
   single_p99_ms: number | null;
+  single_errors: number | null;
   bulk_accept_s: number | null;
   bulk_delivered_s: number | null;
+  bulk_errors: number | null;
+  tenants_e2e_per_s: number | null;
+  tenants_p50_ms: number | null;
+  tenants_p99_ms: number | null;
+  tenants_errors: number | null;
   peak_rss_mb: number | null;
 }
 
 async function main(): Promise<{ figures: Figures; incomplete: string[] }> {
-  const figures: Figures = { single_e2e_per_s: null, single_p50_ms: null, single_p99_ms: null, bulk_accept_s: null, bulk_delivered_s: null, peak_rss_mb: null };
+  const figures: Figures = {
+    single_e2e_per_s: null, single_p50_ms: null, single_p99_ms: null, single_errors: null, bulk_accept_s: null, bulk_delivered_s: null, bulk_errors: null,
+    tenants_e2e_per_s: null, tenants_p50_ms: null, tenants_p99_ms: null, tenants_errors: null, peak_rss_mb: null,
+  };
   const incomplete: string[] = [];
   const dataDir = await mkdtemp(join(tmpdir(), 'herald-bench-'));
   if (PROFILE.has('cpu')) await mkdir(CPU_PROF_DIR, { recursive: true });
   const port = await freePort();
   const publicUrl = `http://${HOST}:${port}`;
-  note('setup', { dataDir, port, single_requests: SINGLE_N, clients: CLIENTS, bulk_recipients: BULK_N, warmup: WARMUP_N, profile: [...PROFILE] });
+  note('setup', { dataDir, port, single_requests: SINGLE_N, clients: CLIENTS, bulk_recipients: BULK_N, tenants: TENANTS, tenants_requests: TENANTS_N, warmup: WARMUP_N, profile: [...PROFILE] });
+  note('counting', 'e2e ends when the last message is final and charged; throughput counts delivered messages; latencies are of 202 answers; errors are counted apart');
 
   const started = Date.now();
   let herald = startHerald(dataDir, port);
@@ -305,139 +156,43 @@ async function main(): Promise<{ figures: Figures; incomplete: string[] }> {
     const bulk = await createTenant(db, 'Bulk', publicUrl, SCOPES);
     const observers = { watch, db, spawnedAt };
 
-    // Warm-up: JIT, connection pools and SMPP binds, outside the figures.
+    // Warm-up: JIT, connection pools and SMPP binds, outside the figures; charged too, so that
+    // none of its work is left for the first phase.
     if (WARMUP_N > 0) {
       const c = new ApiClient(HOST, port, warm.secret, Math.min(CLIENTS, 10));
       clientsToClose.push(c);
-      const w = await sendSingles(c, WARMUP_N, Math.min(CLIENTS, 10), 5_000_000, 60_000);
-      const f = await waitAllFinal(db, warm.accountId, Date.now() + 30_000);
-      note('warm-up', { requests: WARMUP_N, ok: w.ok, all_final: f.done, ms: Date.now() - w.firstStart, errors: w.errors });
+      const w = await sendSingles((i) => ({ client: c, to: mobile(5_000_000 + i) }), WARMUP_N, Math.min(CLIENTS, 10), 60_000);
+      const f = await waitSettled(db, [warm.accountId], Date.now() + 30_000);
+      note('warm-up', { requests: WARMUP_N, ok: w.ok, settled: f.done, ms: f.endAt - w.firstStart, errors: w.errors });
       c.close();
     }
 
-    // ---- single: N one-recipient requests from CLIENTS concurrent clients
+    // ---- single: one account, one key
     const sc = new ApiClient(HOST, port, single.secret, CLIENTS);
     clientsToClose.push(sc);
-    let singleOk = 0;
-    await observe(observers, 'single', () => singleOk, async () => {
-      const s = await sendSingles(sc, SINGLE_N, CLIENTS, 2_000_000, SINGLE_SEND_CAP_MS);
-      singleOk = s.ok;
-      const sendSeconds = (s.sendEnd - s.firstStart) / 1000;
-      if (s.sent < SINGLE_N) incomplete.push(`single: only ${s.sent} of ${SINGLE_N} requests sent within ${SINGLE_SEND_CAP_MS / 1000} s`);
-      if (Object.keys(s.errors).length > 0) note('single errors', s.errors);
-      if (s.ok < s.sent) incomplete.push(`single: ${s.sent - s.ok} of ${s.sent} requests failed`);
-      if (s.ok === 0) return;
-      const f = await waitAllFinal(db, single.accountId, Date.now() + SINGLE_FINAL_CAP_MS);
-      const state = await finalState(db, single.accountId);
-      if (!f.done) incomplete.push(`single: ${state.final} of ${state.total} messages final ${SINGLE_FINAL_CAP_MS / 1000} s after the last request`);
-      const end = f.done && state.lastFinalAt ? state.lastFinalAt : f.observedAt;
-      const e2eSeconds = (end - s.firstStart) / 1000;
-      figures.single_e2e_per_s = Math.round(state.final / e2eSeconds);
-      figures.single_p50_ms = round(percentile(s.latencies, 50), 1);
-      figures.single_p99_ms = round(percentile(s.latencies, 99), 1);
-      note('single', {
-        requests_sent: s.sent,
-        accepted_202: s.ok,
-        accept_phase_s: round(sendSeconds, 2),
-        accepted_per_s: Math.round(s.ok / sendSeconds),
-        p90_ms: round(percentile(s.latencies, 90), 1),
-        p999_ms: round(percentile(s.latencies, 99.9), 1),
-        max_ms: round(percentile(s.latencies, 100), 1),
-        receipts_lag_after_last_request_s: round((end - s.sendEnd) / 1000, 2),
-        e2e_s: round(e2eSeconds, 2),
-        end_from: f.done ? 'max(messages.final_at)' : 'cap reached',
-        statuses: state.statuses,
-      });
-    });
-    sc.close();
-    note('single pipeline', await pipelineOf(db, single.accountId));
+    const s = await sendsPhase(observers, 'single', (i) => ({ client: sc, to: mobile(2_000_000 + i) }), SINGLE_N, CLIENTS, [single.accountId], incomplete);
+    Object.assign(figures, { single_e2e_per_s: s.e2ePerS, single_p50_ms: s.p50, single_p99_ms: s.p99, single_errors: s.errors });
+    note('single pipeline', await pipelineOf(db, [single.accountId]));
+    await drain(db, 'single', [single.accountId]);
 
-    // ---- bulk: one request of BULK_N recipients on the streamed NDJSON endpoint when this Herald has it;
-    // otherwise sequential JSON requests of 10,000 (the most POST /v1/messages takes).
+    // ---- bulk
     const bc = new ApiClient(HOST, port, bulk.secret, 1);
     clientsToClose.push(bc);
-    const streamed =
-      process.env.BENCH_BULK_MODE !== 'json' &&
-      (await bc.request('POST', '/v1/messages/bulk', Buffer.alloc(0), 10_000, 'application/x-ndjson')).status !== 404;
-    note('bulk mode', streamed
-      ? `one POST /v1/messages/bulk (application/x-ndjson) of ${BULK_N} recipients`
-      : `no streamed bulk endpoint${process.env.BENCH_BULK_MODE === 'json' ? ' (BENCH_BULK_MODE=json)' : ''}: bulk_accept_s is ${Math.ceil(BULK_N / MAX_PER_REQUEST)} ` +
-        `sequential POST /v1/messages of up to ${MAX_PER_REQUEST} recipients (HERALD_BODY_LIMIT=8 MiB)`);
-    const requests: { body: Buffer | Record<string, unknown>; path: string; contentType: string }[] = [];
-    if (streamed) {
-      const lines = [JSON.stringify({ text: TEXT, sender: SENDER }), ...Array.from({ length: BULK_N }, (_, i) => JSON.stringify(mobile(i)))];
-      requests.push({ path: '/v1/messages/bulk', contentType: 'application/x-ndjson', body: Buffer.from(lines.join('\n') + '\n') });
-    } else {
-      for (let from = 0; from < BULK_N; from += MAX_PER_REQUEST) {
-        const to = Array.from({ length: Math.min(MAX_PER_REQUEST, BULK_N - from) }, (_, i) => mobile(from + i));
-        requests.push({ path: '/v1/messages', contentType: 'application/json', body: { to, text: TEXT, sender: SENDER } });
-      }
-    }
-    let bulkAccepted = 0;
-    await observe(observers, 'bulk', () => bulkAccepted, async () => {
-      const t0 = Date.now();
-      const requestMs: number[] = [];
-      let failed = 0;
-      for (const [k, r] of requests.entries()) {
-        if (Date.now() - t0 > BULK_ACCEPT_CAP_MS) {
-          incomplete.push(`bulk: only ${k} of ${requests.length} requests sent within ${BULK_ACCEPT_CAP_MS / 1000} s`);
-          break;
-        }
-        const a = await bc.request('POST', r.path, r.body, 180_000, r.contentType);
-        requestMs.push(Math.round(a.ms));
-        if (a.status !== 202) {
-          failed++;
-          note('bulk error', `${a.status} ${a.body.slice(0, 300)}`);
-          continue;
-        }
-        const body = JSON.parse(a.body) as { accepted: unknown[]; rejected: unknown[] };
-        bulkAccepted += body.accepted.length;
-        if (body.rejected.length > 0) note('bulk rejected', `${body.rejected.length} in request ${k}: ${JSON.stringify(body.rejected[0])}`);
-      }
-      const acceptEnd = Date.now();
-      const allAccepted = bulkAccepted === BULK_N;
-      if (!allAccepted) incomplete.push(`bulk: ${bulkAccepted} of ${BULK_N} recipients accepted (${failed} request(s) failed)`);
-      figures.bulk_accept_s = allAccepted ? round((acceptEnd - t0) / 1000, 2) : null;
-      if (bulkAccepted === 0) return;
-      const f = await waitAllFinal(db, bulk.accountId, t0 + BULK_FINAL_CAP_MS);
-      const state = await finalState(db, bulk.accountId);
-      if (!f.done) incomplete.push(`bulk: ${state.final} of ${state.total} messages final ${BULK_FINAL_CAP_MS / 1000} s after the first request`);
-      const end = f.done && state.lastFinalAt ? state.lastFinalAt : f.observedAt;
-      figures.bulk_delivered_s = f.done && allAccepted ? round((end - t0) / 1000, 2) : null;
-      note('bulk accepted', `${round((acceptEnd - observers.spawnedAt) / 1000, 1)} s after Herald was spawned`);
-      note('bulk', {
-        accepted: bulkAccepted,
-        request_ms: requestMs,
-        accepted_per_s: Math.round(bulkAccepted / ((acceptEnd - t0) / 1000)),
-        delivered_s: round((end - t0) / 1000, 2),
-        delivered_per_s: Math.round(state.final / ((end - t0) / 1000)),
-        end_from: f.done ? 'max(messages.final_at)' : 'cap reached',
-        statuses: state.statuses,
-      });
-    });
+    const b = await bulkPhase(observers, bc, bulk.accountId, BULK_N, incomplete);
+    Object.assign(figures, { bulk_accept_s: b.acceptSeconds, bulk_delivered_s: b.deliveredSeconds, bulk_errors: b.errors });
     bc.close();
-    note('bulk pipeline', await pipelineOf(db, bulk.accountId));
+    note('bulk pipeline', await pipelineOf(db, [bulk.accountId]));
+    await drain(db, 'bulk', [bulk.accountId]);
 
-    // ---- census: the statements one accept makes (run here, in this process, through the same modules)
-    if (CENSUS) {
-      const auth = await countStatements(() => accounts.authenticateApiKey(db, warm.secret, HOST));
-      note('census auth (per request, API key)', auth.statements.map((s) => s.text));
-      for (const n of [1, 1000]) {
-        const accept = await countStatements(() =>
-          messages.acceptMessages(db, { accountId: warm.accountId, actorId: warm.keyId }, { to: Array.from({ length: n }, (_, i) => mobile(7_000_000 + n * 10 + i)), text: TEXT, sender: SENDER }, { defaultSender: SENDER }),
-        );
-        const lockAt = accept.statements.findIndex((s) => /ledger_wallets .*for update/i.test(s.full));
-        const commitAt = accept.statements.findIndex((s) => /^commit/i.test(s.full));
-        const held = lockAt >= 0 && commitAt >= 0 ? accept.statements[commitAt]!.endMs - accept.statements[lockAt]!.startMs : null;
-        const inTx = lockAt >= 0 && commitAt >= 0 ? commitAt - lockAt + 1 : null;
-        note(`census accept (${n} recipient${n > 1 ? 's' : ''})`, {
-          statements: accept.statements.length,
-          wallet_lock_held_ms_unloaded: held === null ? null : round(held, 2),
-          statements_under_wallet_lock: inTx,
-          list: accept.statements.map((s) => `${round(s.endMs - s.startMs, 2)}ms ${s.text}`),
-        });
-      }
-    }
+    // ---- tenants: the single phase's clients, interleaved over several accounts, keys, countries and prices
+    const tenants = await setUpTenants(db, publicUrl, TENANTS, TENANTS_N, SCOPES);
+    note('tenants setup', tenants.described);
+    const t = await sendsPhase(observers, 'tenants', tenantsPick(tenants, sc, 3_000_000), TENANTS_N, CLIENTS, tenants.accountIds, incomplete);
+    Object.assign(figures, { tenants_e2e_per_s: t.e2ePerS, tenants_p50_ms: t.p50, tenants_p99_ms: t.p99, tenants_errors: t.errors });
+    note('tenants pipeline', await pipelineOf(db, tenants.accountIds));
+    sc.close();
+
+    if (CENSUS) await census(db, warm, HOST);
 
     const m = memoryOf(herald.child.pid!);
     figures.peak_rss_mb = Math.round(Math.max(watch.peakHeraldRssKb, m?.hwmKb ?? 0) / 1024);
