@@ -11,7 +11,7 @@ import { fakeApi } from './test-kit';
 
 const STORED = 'herald.acting-account';
 const account = (id: string, name: string) => ({
-  id, name, default_country: 'BE', timezone: 'Europe/Brussels', spending_limit: null, sms_max_parts: 10, allowed_countries: null, is_operator: false, created_at: '2026-01-01T00:00:00Z',
+  id, name, default_country: 'BE', timezone: 'Europe/Brussels', spending_limit: null, currency: 'EUR', sms_max_parts: 10, allowed_countries: null, is_operator: false, created_at: '2026-01-01T00:00:00Z',
 });
 const OWN = account('acct_1', 'Acme');
 const BRANCH = account('acct_2', 'Branch');

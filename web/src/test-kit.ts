@@ -69,13 +69,18 @@ export function takeFakeProblems(): string[] {
 }
 
 /** An error answer as Herald's error handler writes it. */
-export function apiError(status: number, code: string, message: string, extra: { field?: string; reason?: string } = {}): Response {
+export function apiError(status: number, code: string, message: string, extra: { field?: string; reason?: string; params?: Record<string, string | number> } = {}): Response {
   return new Response(JSON.stringify({ error: { code, message, ...extra, requestId: 'req_test' } }), { status, headers: { 'content-type': 'application/json' } });
 }
 
 export const preview = (over: Record<string, unknown> = {}) => ({
   encoding: 'gsm7', parts: 1, characters: 0, units: 0, units_per_part: 160, non_gsm_characters: [], max_parts: 10,
   problem: null, price_per_part: 5, cost_per_recipient: 5, currency: 'EUR', recipients: [], ...over,
+});
+
+/** A balance that pays for whatever a test sends, so no shortfall warning shows. */
+export const credit = (over: Record<string, unknown> = {}) => ({
+  quota: { monthly: 0, remaining: 0, held: 0, period_start: null, period_end: null }, provision: { available: 1_000_000, held: 0 }, spending: null, currency: 'EUR', ...over,
 });
 
 const USER = { id: 'usr_1', account_id: 'acct_1', email: 'olivia@example.com', name: 'Olivia', role: 'owner', locale: 'en', timezone: null, mobile: null, status: 'active', created_at: '2026-01-01T00:00:00Z' };

@@ -5,7 +5,7 @@ import { creditChanged } from '../credit-events';
 import { FormatContext } from '../format';
 import { setLanguage } from '../i18n';
 import { SessionContext } from '../session';
-import { fakeApi, sessionFor } from '../test-kit';
+import { apiError, fakeApi, sessionFor } from '../test-kit';
 import { HeaderBalance } from './balance';
 import { FirstRunChecklist } from './first-run';
 import { ErrorNote } from './ui';
@@ -66,7 +66,7 @@ describe('the first-run checklist', () => {
     await screen.findByText('Er is een testantwoord onderweg.');
     expect(calls.find((c) => c.method === 'POST')!.body).toEqual({ text: 'Bedankt, ontvangen! Dit is een testantwoord van de simulator van de sms-centrale.' });
     expect(screen.getByRole('link', { name: 'Postvak IN openen' }).getAttribute('href')).toBe('/inbox');
-    answer = new Response(JSON.stringify({ error: { code: 'conflict', message: 'x', reason: 'no_number_to_reply_to', requestId: 'r' } }), { status: 409 });
+    answer = apiError(409, 'conflict', 'x', { reason: 'no_number_to_reply_to' });
     fireEvent.click(screen.getByRole('button', { name: 'Stuur mij een testantwoord' }));
     expect((await screen.findByRole('alert')).textContent).toMatch(/^Een antwoord kan alleen een nummer bereiken/);
   });

@@ -8,6 +8,7 @@ afterEach(() => vi.unstubAllGlobals());
 const reply = (read: boolean) => ({
   id: 'inb_1', from: '+32475300001', to: '+3225550300', text: 'On my way', parts: 1, incomplete: false, opt_out: null, received_at: '2026-11-22T18:00:00Z',
   read, read_at: read ? '2026-11-22T18:01:00Z' : null, reply_to: { id: 'msg_1', to: '+32475300001', text: 'Your table is ready', sent_at: '2026-11-22T17:00:00Z' },
+  contact_name: null, opted_out: false, suppressed: false,
 });
 
 describe('the Inbox', () => {

@@ -52,10 +52,10 @@ describe('the Lists page', () => {
     fakeApi({
       'GET /v1/lists': { data: [LIST], next_cursor: null },
       'GET /v1/lists/lst_1/members': { data: [], next_cursor: null },
-      'GET /v1/contacts': { data: [{ id: 'ctc_9', name: 'Pat', organisation: null, phones: [], emails: [], tags: [], notes: null, address_book: 'personal', created_at: '', updated_at: '' }], next_cursor: null },
-      'POST /v1/lists/lst_1/members': () => new Response(JSON.stringify({ error: {
-        code: 'invalid_request', field: 'members[0].contact', reason: 'shared_list_personal_contact', message: 'A shared list can hold only contacts of the shared address book', requestId: 'r',
-      } }), { status: 400 }),
+      'GET /v1/contacts': { data: [{ id: 'ctc_9', name: 'Pat', organisation: null, phones: [], emails: [], tags: [], notes: null, address_book: 'personal', created_at: '2026-10-01T09:00:00Z', updated_at: '2026-10-01T09:00:00Z' }], next_cursor: null },
+      'POST /v1/lists/lst_1/members': () => apiError(400, 'invalid_request', 'A shared list can hold only contacts of the shared address book', {
+        field: 'members[0].contact', reason: 'shared_list_personal_contact',
+      }),
     });
     render(<Lists />);
     fireEvent.click(await screen.findByRole('button', { name: /Team A\/B/ }));

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RecipientList, RecipientSearch, type Recipient } from '../components/recipients';
-import { fakeApi, preview } from '../test-kit';
+import { credit, fakeApi, preview } from '../test-kit';
 import { Inbox } from './inbox';
 import { QuotaChart } from './settings/quota-chart';
 import { Sent } from './sent';
@@ -72,8 +72,9 @@ describe('the composer', () => {
   it('takes the sender and the recipient\'s name from a Reply, without a hint to sign', async () => {
     history.replaceState(null, '', `/sms?to=%2B32475300001&sender=${encodeURIComponent(POOL_NUMBER)}&name=Ann+Peeters`);
     fakeApi({
-      'GET /v1/senders': { data: [{ id: null, kind: 'pool', value: 'pool', repliable: true, usable: true }], default: { account: null, user: null, installation: 'Acme' } },
+      'GET /v1/senders': { data: [{ id: null, kind: 'pool', value: 'pool', repliable: true, usable: true, meets_name_rule: true }], default: { account: null, user: null, installation: 'Acme' } },
       'POST /v1/messages/preview': (_url: string, init: RequestInit) => preview({ recipients: (JSON.parse(String(init.body)).to ?? []).map((to: string) => ({ to, country: 'BE', cost: 5, problem: null, problem_code: null })) }),
+      'GET /v1/credit': credit(),
     });
     render(<Sms />);
     const chip = await screen.findByTitle('+32475300001');
@@ -88,7 +89,7 @@ describe('the composer', () => {
 
   it('shows a picked contact by name, its number as secondary text', async () => {
     fakeApi({
-      'GET /v1/contacts': { data: [{ id: 'ctc_1', address_book: 'shared', name: 'Bob Maes', organisation: null, phones: [{ type: 'mobile', number: '+32475300002' }], emails: [], notes: null, tags: [], created_at: '', updated_at: '' }], next_cursor: null },
+      'GET /v1/contacts': { data: [{ id: 'ctc_1', address_book: 'shared', name: 'Bob Maes', organisation: null, phones: [{ type: 'mobile', number: '+32475300002' }], emails: [], notes: null, tags: [], created_at: '2026-10-01T09:00:00Z', updated_at: '2026-10-01T09:00:00Z' }], next_cursor: null },
       'GET /v1/lists': { data: [], next_cursor: null },
     });
     const picked: Recipient[] = [];
@@ -107,7 +108,7 @@ describe('the composer', () => {
 describe('Sent', () => {
   it('names the recipient and links to the conversation with them', async () => {
     history.replaceState(null, '', '/sent');
-    const m = { id: 'msg_1', batch_id: 'bat_1', to: '+32475300001', sender: POOL_NUMBER, text: 'Hi', encoding: 'gsm7', parts: 1, price_per_part: 5, status: 'delivered', error_code: null, client_reference: null, send_at: '2026-11-22T17:00:00Z', valid_until: '', created_at: '', updated_at: '', final_at: null, contact_id: null, list_id: null };
+    const m = { id: 'msg_1', batch_id: 'bat_1', to: '+32475300001', sender: POOL_NUMBER, text: 'Hi', encoding: 'gsm7', parts: 1, price_per_part: 5, currency: 'EUR', status: 'delivered', error_code: null, client_reference: null, send_at: '2026-11-22T17:00:00Z', valid_until: '2026-11-25T17:00:00Z', created_at: '2026-11-22T17:00:00Z', updated_at: '2026-11-22T17:00:10Z', final_at: null, contact_id: null, list_id: null };
     fakeApi({ 'GET /v1/messages': { data: [{ ...m, contact_name: 'Ann Peeters' }, { ...m, id: 'msg_2', to: '+32475300009', contact_name: null }], next_cursor: null } });
     render(<Sent />);
     const named = await screen.findByRole('link', { name: 'Conversation with Ann Peeters' });

@@ -9,7 +9,7 @@ afterEach(() => {
   history.replaceState(null, '', '/');
 });
 
-const message = { id: 'msg_1', batch_id: 'bat_1', to: '+32475000001', sender: 'Acme', text: 'Hi', encoding: 'gsm7', parts: 1, price_per_part: 5, status: 'undelivered', error_code: '0x0000000B', client_reference: null, send_at: '2026-10-25T10:00:00Z', valid_until: '2026-10-27T10:00:00Z', created_at: '2026-10-25T10:00:00Z', updated_at: '2026-10-25T10:05:00Z', final_at: '2026-10-25T10:05:00Z', contact_id: null, list_id: null };
+const message = { id: 'msg_1', batch_id: 'bat_1', to: '+32475000001', sender: 'Acme', text: 'Hi', encoding: 'gsm7', parts: 1, price_per_part: 5, currency: 'EUR', status: 'undelivered', error_code: '0x0000000B', client_reference: null, send_at: '2026-10-25T10:00:00Z', valid_until: '2026-10-27T10:00:00Z', created_at: '2026-10-25T10:00:00Z', updated_at: '2026-10-25T10:05:00Z', final_at: '2026-10-25T10:05:00Z', contact_id: null, list_id: null };
 
 describe('Sent', () => {
   it('ends the "until" day where the user\'s calendar does, also on a 25-hour day', async () => {

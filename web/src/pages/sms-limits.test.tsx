@@ -1,10 +1,10 @@
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import i18n from '../i18n';
-import { fakeApi, preview } from '../test-kit';
+import { credit, fakeApi, preview } from '../test-kit';
 import { Sms } from './sms';
 
-const SENDERS = { data: [{ id: null, kind: 'pool', value: 'pool', repliable: true, usable: true }], default: { account: null, user: null, installation: 'pool' } };
+const SENDERS = { data: [{ id: null, kind: 'pool', value: 'pool', repliable: true, usable: true, meets_name_rule: true }], default: { account: null, user: null, installation: 'pool' } };
 
 /** Counts parts like the server for plain GSM text, with an account cap of 10. */
 const previewRoute = (_url: string, init: RequestInit) => {
@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 
 async function withRecipient() {
-  fakeApi({ 'GET /v1/senders': SENDERS, 'POST /v1/messages/preview': previewRoute });
+  fakeApi({ 'GET /v1/senders': SENDERS, 'POST /v1/messages/preview': previewRoute, 'GET /v1/credit': credit() });
   render(<Sms />);
   const mobile = document.getElementById('mobile') as HTMLInputElement;
   fireEvent.change(mobile, { target: { value: '+32475123456' } });
@@ -54,7 +54,7 @@ describe('the SMS page and the limits of a message', () => {
   });
 
   it('does not call an untouched message empty, but does once it was typed in and cleared', async () => {
-    const calls = fakeApi({ 'GET /v1/senders': SENDERS, 'POST /v1/messages/preview': previewRoute });
+    const calls = fakeApi({ 'GET /v1/senders': SENDERS, 'POST /v1/messages/preview': previewRoute, 'GET /v1/credit': credit() });
     render(<Sms />);
     // The first preview (of the empty text) has come: the counter shows parts.
     await waitFor(() => expect(calls.some((c) => c.url.endsWith('/v1/messages/preview'))).toBe(true));

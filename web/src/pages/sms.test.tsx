@@ -1,13 +1,13 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { apiError, fakeApi, preview } from '../test-kit';
+import { apiError, credit, fakeApi, preview } from '../test-kit';
 import { Sms } from './sms';
 
 const SENDERS = {
   data: [
-    { id: null, kind: 'pool', value: 'pool', repliable: true, usable: true },
-    { id: 'sid_1', kind: 'alphanumeric', value: 'Acme', repliable: false, usable: true },
-    { id: 'sid_2', kind: 'mobile', value: '+32475000009', repliable: true, usable: false },
+    { id: null, kind: 'pool', value: 'pool', repliable: true, usable: true, meets_name_rule: true },
+    { id: 'sid_1', kind: 'alphanumeric', value: 'Acme', repliable: false, usable: true, meets_name_rule: true },
+    { id: 'sid_2', kind: 'mobile', value: '+32475000009', repliable: true, usable: false, meets_name_rule: true },
   ],
   default: { account: null, user: null, installation: 'Acme' },
 };
@@ -36,7 +36,7 @@ afterEach(() => {
 
 describe('the SMS page', () => {
   it('adds a typed number once checked, and says why a number is refused', async () => {
-    fakeApi({ 'GET /v1/senders': SENDERS, 'POST /v1/messages/preview': previewRoute });
+    fakeApi({ 'GET /v1/senders': SENDERS, 'POST /v1/messages/preview': previewRoute, 'GET /v1/credit': credit() });
     render(<Sms />);
     const mobile = screen.getByLabelText('Mobile');
     fireEvent.change(mobile, { target: { value: '+32 2 555 12 34' } });
@@ -62,13 +62,13 @@ describe('the SMS page', () => {
 
   it('fills in the recipient from ?to= (a mobile clicked in Contacts)', async () => {
     history.replaceState(null, '', '/sms?to=%2B32475000001');
-    fakeApi({ 'GET /v1/senders': SENDERS, 'POST /v1/messages/preview': previewRoute });
+    fakeApi({ 'GET /v1/senders': SENDERS, 'POST /v1/messages/preview': previewRoute, 'GET /v1/credit': credit() });
     render(<Sms />);
     expect(await screen.findByText('+32475000001')).toBeTruthy();
   });
 
   it('hints to sign when the sender is a pool number, and keeps unverified mobiles unusable', async () => {
-    fakeApi({ 'GET /v1/senders': SENDERS, 'POST /v1/messages/preview': previewRoute });
+    fakeApi({ 'GET /v1/senders': SENDERS, 'POST /v1/messages/preview': previewRoute, 'GET /v1/credit': credit() });
     render(<Sms />);
     const sender = (await screen.findByLabelText('Sender')) as HTMLSelectElement;
     await waitFor(() => expect(sender.value).toBe('Acme'));
@@ -83,8 +83,8 @@ describe('the SMS page', () => {
 
   it('hints to sign from the installation\'s own number too, and names it as such', async () => {
     fakeApi({
-      'GET /v1/senders': { data: [{ id: null, kind: 'dedicated', value: '+3228880000', repliable: false, usable: true }, ...SENDERS.data], default: { account: null, user: null, installation: '+3228880000' } },
-      'POST /v1/messages/preview': previewRoute,
+      'GET /v1/senders': { data: [{ id: null, kind: 'dedicated', value: '+3228880000', repliable: false, usable: true, meets_name_rule: true }, ...SENDERS.data], default: { account: null, user: null, installation: '+3228880000' } },
+      'POST /v1/messages/preview': previewRoute, 'GET /v1/credit': credit(),
     });
     render(<Sms />);
     const sender = (await screen.findByLabelText('Sender')) as HTMLSelectElement;
@@ -104,6 +104,7 @@ describe('the SMS page', () => {
         // A Dutch number costs more than a Belgian one.
         return preview({ recipients: (body.to ?? []).map((to) => ({ to, country: to.startsWith('+31') ? 'NL' : 'BE', cost: to.startsWith('+31') ? 9 : 5, problem: null, problem_code: null })) });
       },
+      'GET /v1/credit': credit(),
       'GET /v1/contacts': { data: [], next_cursor: null },
       'GET /v1/lists': { data: [{ id: 'lst_1', address_book: 'personal', name: 'Team', description: null, members: 1500, created_at: '2026-10-01T09:00:00Z', updated_at: '2026-10-01T09:00:00Z' }], next_cursor: null },
     });
@@ -127,7 +128,7 @@ describe('the SMS page', () => {
 
   it('keeps the Idempotency-Key while the same message is tried again, and changes it with the message', async () => {
     let answer = () => apiError(503, 'unavailable', 'down');
-    const calls = fakeApi({ 'GET /v1/senders': SENDERS, 'POST /v1/messages/preview': previewRoute, 'POST /v1/messages': () => answer() });
+    const calls = fakeApi({ 'GET /v1/senders': SENDERS, 'POST /v1/messages/preview': previewRoute, 'GET /v1/credit': credit(), 'POST /v1/messages': () => answer() });
     render(<Sms />);
     fireEvent.change(screen.getByLabelText('Mobile'), { target: { value: '+32475123456' } });
     fireEvent.click(screen.getByRole('button', { name: 'Add' }));
@@ -163,7 +164,7 @@ describe('the SMS page', () => {
   it('sends with an Idempotency-Key and shows the result per recipient', async () => {
     const calls = fakeApi({
       'GET /v1/senders': SENDERS,
-      'POST /v1/messages/preview': previewRoute,
+      'POST /v1/messages/preview': previewRoute, 'GET /v1/credit': credit(),
       'GET /v1/contacts': { data: [{ id: 'ctc_gone', address_book: 'personal', name: 'Gone Contact', organisation: null, phones: [{ type: 'mobile', number: '+32475000002' }], emails: [], notes: null, tags: [], created_at: '2026-10-01T09:00:00Z', updated_at: '2026-10-01T09:00:00Z' }], next_cursor: null },
       'GET /v1/lists': { data: [], next_cursor: null },
       'POST /v1/messages': {
@@ -175,7 +176,7 @@ describe('the SMS page', () => {
           { index: 3, to: '+32475777777', code: 'carrier_pigeon', reason: 'the pigeon is busy', field: 'to[3]' },
           { index: 2, to: 'ctc_gone', code: 'contact_not_found', reason: 'No contact ctc_gone', field: 'to[2]' },
         ],
-        cost: { parts: 1, quota_parts: 1, provision: 0 },
+        cost: { parts: 1, quota_parts: 1, provision: 0 }, currency: 'EUR',
       },
     });
     render(<Sms />);

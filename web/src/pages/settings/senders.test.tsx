@@ -55,9 +55,9 @@ describe('the sender names form', () => {
         { id: 'sid_new', kind: 'alphanumeric', value: 'Acme', repliable: false, usable: true, meets_name_rule: true },
         { id: 'sid_mob', kind: 'mobile', value: '+32475000009', repliable: false, usable: false, meets_name_rule: true },
       ], default: { account: null, user: null, installation: 'Herald' } },
-      'POST /v1/senders/mobiles/sid_mob/verify': () => new Response(JSON.stringify({ error: {
-        code: 'invalid_request', field: 'code', reason: 'code_wrong', params: { attempts_left: 3 }, message: 'The code is wrong; 3 attempts left', requestId: 'r',
-      } }), { status: 400 }),
+      'POST /v1/senders/mobiles/sid_mob/verify': () => apiError(400, 'invalid_request', 'The code is wrong; 3 attempts left', {
+        field: 'code', reason: 'code_wrong', params: { attempts_left: 3 },
+      }),
     });
     const { container } = render(<SessionContext.Provider value={sessionFor()}><Senders /></SessionContext.Provider>);
     const marked = await screen.findAllByTestId('outdated-name');
