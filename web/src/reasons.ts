@@ -10,7 +10,7 @@ export const CONTACT_PROBLEMS = ['name_missing', 'too_long', 'too_many', 'not_an
 
 /** What else a send refuses a recipient for (contacts.resolveRecipients, prepare-send.ts). */
 export const REJECTIONS = new Set([
-  'duplicate', 'recipient_suppressed', 'recipient_opted_out', 'no_pool_number', 'contact_has_no_mobile', 'contact_has_no_number',
+  'duplicate', 'recipient_suppressed', 'recipient_opted_out', 'no_pool_number', 'pool_number_taken', 'contact_has_no_mobile', 'contact_has_no_number',
   'contact_not_found', 'list_not_found', 'not_a_phone_number',
 ]);
 
