@@ -1,10 +1,7 @@
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { get } from '../api';
-import { CREDIT_CHANGED } from '../credit-events';
+import { useCredit } from '../credit-events';
 import { useFormat } from '../format';
 import { Link, useLocation } from '../router';
-import type { Credit } from '../types';
 
 /**
  * The balance in the header: included SMS left (when the plan has any) and
@@ -15,17 +12,7 @@ export function HeaderBalance({ accountId }: { accountId: string }) {
   const { t } = useTranslation();
   const f = useFormat();
   const { path } = useLocation();
-  const [credit, setCredit] = useState<Credit | null>(null);
-  useEffect(() => {
-    const controller = new AbortController();
-    const load = () => get<Credit>('/v1/credit', controller.signal).then(setCredit, () => undefined);
-    void load();
-    window.addEventListener(CREDIT_CHANGED, load);
-    return () => {
-      controller.abort();
-      window.removeEventListener(CREDIT_CHANGED, load);
-    };
-  }, [path, accountId]);
+  const credit = useCredit([path, accountId]);
   // A subaccount spends its parent's credit and sees none of it.
   if (!credit?.provision) return null;
   const quota = credit.quota && credit.quota.monthly > 0 ? credit.quota.remaining : null;

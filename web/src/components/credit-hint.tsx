@@ -1,10 +1,8 @@
-import { useContext, useEffect, useState } from 'react';
+import { useContext } from 'react';
 import { useTranslation } from 'react-i18next';
-import { get } from '../api';
-import { CREDIT_CHANGED } from '../credit-events';
+import { useCredit } from '../credit-events';
 import { Link } from '../router';
 import { SessionContext } from '../session';
-import type { Credit } from '../types';
 
 /**
  * Where credit comes from, next to every "not enough credit": the credit page
@@ -29,17 +27,7 @@ export function CreditHint() {
  */
 export function CreditShortfall({ parts, cost }: { parts: number; cost: number }) {
   const { t } = useTranslation();
-  const [credit, setCredit] = useState<Credit | null>(null);
-  useEffect(() => {
-    const controller = new AbortController();
-    const load = () => get<Credit>('/v1/credit', controller.signal).then(setCredit, () => undefined);
-    void load();
-    window.addEventListener(CREDIT_CHANGED, load);
-    return () => {
-      controller.abort();
-      window.removeEventListener(CREDIT_CHANGED, load);
-    };
-  }, []);
+  const credit = useCredit([]);
   if (!credit?.provision || parts === 0) return null;
   const included = Math.min(parts, credit.quota?.remaining ?? 0);
   const fromProvision = Math.ceil((cost * (parts - included)) / parts);
