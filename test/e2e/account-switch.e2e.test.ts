@@ -27,9 +27,12 @@ run('the account switcher', () => {
     const { page } = suite;
     await createContact(suite.api, 'Own Only Contact', '+32475400001');
     await go('/settings/subaccounts');
+    await page.getByText('No subaccounts.').waitFor();
     await page.getByLabel('Name', { exact: true }).fill('Branch');
     await page.getByLabel('Owner\'s email').fill('branch@example.com');
+    const created = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/v1/subaccounts');
     await page.getByRole('button', { name: 'Create subaccount' }).click();
+    expect((await created).status()).toBe(201);
     const switcher = page.getByLabel('Account', { exact: true });
     const chosen = () => switcher.evaluate((s) => (s as unknown as { selectedOptions: { textContent: string }[] }).selectedOptions[0]?.textContent);
     await switcher.locator('option', { hasText: '↳ Branch' }).waitFor({ state: 'attached' });

@@ -15,6 +15,9 @@ export function moves(d: Driver) {
   const go = async (path: string) => {
     await d.page.goto(d.herald.url + path);
     await d.page.locator('main h1').first().waitFor();
+    // The heading shows before the page's data: a form filled then can move
+    // under the click once a list above it arrives, so act once the reads are done.
+    await d.page.waitForLoadState('networkidle');
   };
   /** The API as the signed-in page calls it (session cookie and CSRF token); for files that drive their own page rather than useHerald's. */
   const callApi = (method: string, path: string, body?: unknown) =>
